@@ -1,0 +1,1 @@
+"""Calibration of the asylum-chain model: sourced data, inflow history, fit and diagnostics."""

@@ -1,0 +1,447 @@
+"""Figures of model results with observations, labelled in Dutch (default) or English.
+
+Panel functions take ``ax=None`` (meaning the current Axes) and return the Axes they drew on, so
+they compose into any layout. :func:`kpi_overview` puts four of them on one page with a source
+line. Seaborn and matplotlib are imported inside the functions, and the seaborn style is applied
+only within :func:`kpi_overview` (global matplotlib settings are left as they were).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdmodel.errors import AsielketenError
+from sdmodel.labels import check_lang, label, text, unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+TER_APEL_NORM = 2000
+"""Court-ordered maximum number of people in the Ter Apel application centre (2024)."""
+
+QUALITY_MARKERS: dict[str, dict[str, object]] = {
+    "primary": {"marker": "o", "filled": True},
+    "secondary": {"marker": "o", "filled": False},
+    "derived": {"marker": "x", "filled": True},
+}
+"""Marker per observation quality: primary filled, secondary open, derived a cross."""
+
+PALETTE = "colorblind"
+LEGEND_HEADROOM = 1.3
+"""Panels leave this factor of room above the data for the legend (upper left)."""
+DPI = 150
+
+
+# -- panels --------------------------------------------------------------------------------------
+
+
+def plot_kpi(
+    results: pd.DataFrame,
+    kpi: str,
+    *,
+    observations: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "nl",
+    color: object | None = None,
+    linestyle: str = "-",
+) -> Axes:
+    """Draw one KPI column as a line over time, with its observed stock values as points.
+
+    Parameters
+    ----------
+    results
+        Model results indexed by date (as returned by ``ChainModel.run``).
+    kpi
+        The column to draw; its label comes from :mod:`sdmodel.labels`.
+    observations
+        Long-format observations (``series, kind, period_start, period_end, value, quality``).
+        Rows with ``series == kpi`` and ``kind == 'stock'`` are drawn at ``period_end``, within
+        the date range of ``results``, with a marker per ``quality``.
+    ax
+        Axes to draw on; the current Axes if ``None``.
+    lang
+        ``"nl"`` (default) or ``"en"``.
+    color
+        Line and marker colour; the next colour of the Axes cycle if ``None``.
+    linestyle
+        Matplotlib line style of the model line.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    AsielketenError
+        If ``results`` has no column ``kpi``.
+    """
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if kpi not in results.columns:
+        raise AsielketenError(f"the results have no column '{kpi}'; cannot plot it")
+    ax = plt.gca() if ax is None else ax
+    (line,) = ax.plot(
+        results.index, results[kpi].to_numpy(), color=color, linestyle=linestyle,
+        linewidth=1.8, label=label(kpi, lang),
+    )
+    if observations is not None:
+        plot_observations(
+            observations, kpi, ax=ax, color=line.get_color(), within=results.index, lang=lang
+        )
+    _format_axes(ax, lang=lang)
+    return ax
+
+
+def plot_observations(
+    observations: pd.DataFrame,
+    series: str,
+    *,
+    ax: Axes | None = None,
+    color: object = "black",
+    within: pd.DatetimeIndex | None = None,
+    lang: str = "nl",
+) -> Axes:
+    """Draw the observed stock values of one series as points at their ``period_end``.
+
+    Parameters
+    ----------
+    observations
+        Long-format observations (``series, kind, period_end, value, quality``).
+    series
+        The series to draw (a KPI column name).
+    ax
+        Axes to draw on; the current Axes if ``None``.
+    color
+        Marker colour (open markers use it for the edge).
+    within
+        Only points between the first and last of these dates are drawn (``None``: all).
+    lang
+        Label language, ``"nl"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    ax = plt.gca() if ax is None else ax
+    rows = observations[(observations["series"] == series) & (observations["kind"] == "stock")]
+    dates = pd.to_datetime(rows["period_end"])
+    if within is not None and len(within):
+        keep = (dates >= within.min()) & (dates <= within.max())
+        rows, dates = rows[keep], dates[keep]
+    for quality, style in QUALITY_MARKERS.items():
+        mask = (rows["quality"] == quality).to_numpy()
+        if not mask.any():
+            continue
+        filled = bool(style["filled"])
+        ax.scatter(
+            dates[mask], rows["value"].to_numpy()[mask], marker=style["marker"], s=26,
+            facecolors=color if filled else "white", edgecolors=color, linewidths=1.2, zorder=4,
+            label=f"{text('observed', lang)}: {text('quality_' + quality, lang)}",
+        )
+    return ax
+
+
+def plot_coa(
+    results: pd.DataFrame,
+    *,
+    observations: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "nl",
+) -> Axes:
+    """Panel: COA occupancy against regular capacity, with emergency reception shaded.
+
+    Draws ``coa_occupancy_total`` (solid), ``coa_regular_capacity`` (dashed) and shades the part
+    of the occupancy in emergency reception: between ``coa_occupancy_regular`` and the total, or,
+    without that column, the occupancy above regular capacity.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = plt.gca() if ax is None else ax
+    colors = _colors(3)
+    plot_kpi(results, "coa_occupancy_total", observations=observations, ax=ax, lang=lang,
+             color=colors[0])
+    plot_kpi(results, "coa_regular_capacity", ax=ax, lang=lang, color="0.35", linestyle="--")
+    total = results["coa_occupancy_total"].to_numpy()
+    if "coa_occupancy_regular" in results.columns:
+        lower = results["coa_occupancy_regular"].to_numpy()
+    else:
+        lower = results["coa_regular_capacity"].to_numpy()
+    ax.fill_between(
+        results.index, lower, total, where=total > lower, interpolate=True, color=colors[2],
+        alpha=0.3, linewidth=0, label=text("emergency_area", lang),
+    )
+    ax.set_title(text("panel_coa", lang))
+    ax.set_ylabel(unit("coa_occupancy_total", lang))
+    _y_from_zero(ax, headroom=LEGEND_HEADROOM)
+    return ax
+
+
+def plot_ter_apel(
+    results: pd.DataFrame,
+    *,
+    observations: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "nl",
+) -> Axes:
+    """Panel: occupancy of the Ter Apel application centre against the 2,000 maximum.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = plt.gca() if ax is None else ax
+    plot_kpi(results, "ter_apel_occupancy", observations=observations, ax=ax, lang=lang,
+             color=_colors(1)[0])
+    ax.axhline(TER_APEL_NORM, color="#c0392b", linestyle=":", linewidth=1.5,
+               label=text("ter_apel_norm", lang))
+    ax.set_title(text("panel_ter_apel", lang))
+    ax.set_ylabel(unit("ter_apel_occupancy", lang))
+    _y_from_zero(ax, headroom=LEGEND_HEADROOM)
+    return ax
+
+
+def plot_ind_backlog(
+    results: pd.DataFrame,
+    *,
+    observations: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "nl",
+) -> Axes:
+    """Panel: pending asylum cases at the IND (and pending family reunification, if present).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
+    return _multi_panel(
+        results, ("ind_pending_asylum", "ind_pending_nareis"), title="panel_ind",
+        observations=observations, ax=ax, lang=lang,
+    )
+
+
+def plot_housing_wait(
+    results: pd.DataFrame,
+    *,
+    observations: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "nl",
+) -> Axes:
+    """Panel: status holders in COA waiting for housing (and those beyond the 14-week norm).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+    """
+    return _multi_panel(
+        results, ("coa_status_holders_waiting", "status_holders_beyond_norm"),
+        title="panel_housing", observations=observations, ax=ax, lang=lang,
+    )
+
+
+# -- the overview page ----------------------------------------------------------------------------
+
+
+def kpi_overview(
+    results: pd.DataFrame,
+    observations: pd.DataFrame | None = None,
+    *,
+    lang: str = "nl",
+    title: str | None = None,
+    subtitle: str | None = None,
+    model_sha256: str | None = None,
+) -> Figure:
+    """Four panels: COA vs capacity, Ter Apel vs 2,000, IND backlog, status holders waiting.
+
+    Parameters
+    ----------
+    results
+        Model results indexed by date (as returned by ``ChainModel.run``).
+    observations
+        Long-format observations drawn as points over the matching KPIs (stocks only), or
+        ``None``.
+    lang
+        ``"nl"`` (default) or ``"en"``.
+    title
+        Figure title; a default title in ``lang`` if ``None``.
+    subtitle
+        A second title line, e.g. the scenario name.
+    model_sha256
+        Hash of the model file; its first 8 characters appear in the source line.
+
+    Returns
+    -------
+    Figure
+        A matplotlib Figure not registered with pyplot (save it with :func:`save_figure`).
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    check_lang(lang)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.85), \
+            plt.rc_context({"axes.titleweight": "bold", "axes.titlelocation": "left"}):
+        fig = Figure(figsize=(12, 8.2), layout="constrained")
+        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97), h_pad=0.08, w_pad=0.08)
+        axes = fig.subplots(2, 2, sharex=True).ravel()
+        panels: list[Callable[..., Axes]] = [
+            plot_coa, plot_ter_apel, plot_ind_backlog, plot_housing_wait
+        ]
+        for letter, panel, ax in zip("abcd", panels, axes, strict=True):
+            panel(results, observations=observations, ax=ax, lang=lang)
+            panel_title = ax.get_title(loc="left") or ax.get_title()
+            ax.set_title("")
+            ax.set_title(f"{letter}   {panel_title}", loc="left")
+            _legend(ax)
+        heading = title if title is not None else text("overview_title", lang)
+        if subtitle:
+            heading = f"{heading}\n{subtitle}"
+        fig.suptitle(heading, x=0.01, ha="left", fontsize=14, fontweight="bold")
+        if observations is not None:
+            _observation_legend(fig, axes, lang=lang)
+        sha = f" ({model_sha256[:8]})" if model_sha256 else ""
+        fig.text(0.01, 0.008, text("source_line", lang).format(sha=sha),
+                 fontsize=8, color="0.35", ha="left", va="bottom")
+    return fig
+
+
+def save_figure(fig: Figure, path: Path | str, *, dpi: int = DPI) -> Path:
+    """Save ``fig`` as PNG at ``dpi`` (default 150) and return the path."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi, format="png", facecolor="white")
+    return path
+
+
+def overview_writer(
+    results: pd.DataFrame,
+    observations: pd.DataFrame | None = None,
+    *,
+    lang: str = "nl",
+    subtitle: str | None = None,
+    model_sha256: str | None = None,
+) -> Callable[[Path], None]:
+    """Return a writer (``path -> None``) that renders :func:`kpi_overview` to a PNG file."""
+
+    def write(path: Path) -> None:
+        fig = kpi_overview(results, observations, lang=lang, subtitle=subtitle,
+                           model_sha256=model_sha256)
+        save_figure(fig, path)
+
+    return write
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _multi_panel(
+    results: pd.DataFrame,
+    kpis: tuple[str, ...],
+    *,
+    title: str,
+    observations: pd.DataFrame | None,
+    ax: Axes | None,
+    lang: str,
+) -> Axes:
+    """Draw the first KPI (required) and the others (if present) on one Axes."""
+    import matplotlib.pyplot as plt
+
+    ax = plt.gca() if ax is None else ax
+    colors = _colors(len(kpis))
+    for i, kpi in enumerate(kpis):
+        if i and kpi not in results.columns:
+            continue
+        plot_kpi(results, kpi, observations=observations, ax=ax, lang=lang, color=colors[i])
+    ax.set_title(text(title, lang))
+    ax.set_ylabel(unit(kpis[0], lang))
+    _y_from_zero(ax, headroom=LEGEND_HEADROOM)
+    return ax
+
+
+def _colors(n: int) -> list[tuple[float, float, float]]:
+    import seaborn as sns
+
+    return list(sns.color_palette(PALETTE, n_colors=max(n, 3)))[:n]
+
+
+def format_number(value: float, lang: str = "nl") -> str:
+    """Format a number with thousands separators: ``12.345`` / ``1,5`` (nl), ``12,345`` (en)."""
+    whole = float(value).is_integer()
+    out = f"{value:,.0f}" if whole else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if lang == "nl":
+        out = out.translate(str.maketrans({",": ".", ".": ","}))
+    return out
+
+
+def _format_axes(ax: Axes, *, lang: str) -> None:
+    """Thousands separators on y, years on x, y starting at zero."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang)))
+    low, high = ax.get_xlim()
+    years = (high - low) / 365.25
+    step = 1 if years <= 8 else 2 if years <= 16 else 5 if years <= 40 else 10
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
+    ax.xaxis.set_minor_locator(mdates.YearLocator(base=1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    _y_from_zero(ax)
+
+
+def _y_from_zero(ax: Axes, *, headroom: float = 1.05) -> None:
+    """Autoscale y over everything drawn, start it at zero and leave ``headroom`` above."""
+    ax.autoscale(enable=True, axis="y")
+    low, high = ax.get_ylim()
+    ax.set_ylim(min(0.0, low), high * headroom if high > 0 else high)
+
+
+def _is_observation(label_text: str) -> bool:
+    return label_text.startswith(tuple(f"{text('observed', lang)}:" for lang in ("nl", "en")))
+
+
+def _legend(ax: Axes) -> None:
+    """Legend of the model lines only (observation markers go in the figure legend)."""
+    pairs = [
+        (handle, lab)
+        for handle, lab in zip(*ax.get_legend_handles_labels(), strict=True)
+        if not _is_observation(lab)
+    ]
+    if pairs:
+        handles, labels = zip(*pairs, strict=True)
+        ax.legend(handles, labels, loc="upper left", fontsize=8, framealpha=0.9)
+
+
+def _observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None:
+    """One figure legend (bottom right) for the observation markers drawn, in neutral grey."""
+    from matplotlib.lines import Line2D
+
+    drawn = {lab for ax in axes for lab in ax.get_legend_handles_labels()[1]}
+    handles = []
+    for quality, style in QUALITY_MARKERS.items():
+        name = f"{text('observed', lang)}: {text('quality_' + quality, lang)}"
+        if name not in drawn:
+            continue
+        face = "0.3" if style["filled"] else "white"
+        handles.append(Line2D([], [], linestyle="none", marker=style["marker"], markersize=6,
+                              color="0.3", markerfacecolor=face, label=name))
+    if handles:
+        fig.legend(handles=handles, loc="outside lower right", ncols=len(handles), fontsize=8,
+                   frameon=False)

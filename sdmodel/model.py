@@ -1,0 +1,268 @@
+"""Load the chain model (.mdl) through PySD, introspect it and run it.
+
+The .mdl is the single source of truth: this module only translates it (into a cache, see
+:mod:`sdmodel.translate`), reads its documentation and runs it. Every run starts from the model's
+defaults plus the overrides given, so no state leaks between runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
+from sdmodel.translate import PROJECT_ROOT, file_sha256, translated_copy
+
+DEFAULT_MDL = PROJECT_ROOT / "models" / "asielketen.mdl"
+TIME_ZERO = pd.Timestamp("2014-01-01")
+CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
+
+
+def month_to_date(months: float) -> pd.Timestamp:
+    """Return the calendar date of model time ``months`` (whole months since 2014-01-01)."""
+    return TIME_ZERO + pd.DateOffset(months=int(months))
+
+
+def parse_month(text: str) -> int:
+    """Return the model month (0 = 2014-01) of a ``YYYY-MM`` string.
+
+    Raises
+    ------
+    AsielketenError
+        If ``text`` is not of the form ``YYYY-MM``.
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise AsielketenError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2030-12")
+    return (int(match.group(1)) - TIME_ZERO.year) * 12 + int(match.group(2)) - 1
+
+
+def _translate(mdl_copy: Path):
+    """Translate (or load the cached translation of) a .mdl copy with PySD."""
+    import pysd
+
+    py_file = mdl_copy.with_suffix(".py")
+    try:
+        if py_file.exists():
+            return pysd.load(py_file)
+        return pysd.read_vensim(mdl_copy)
+    except Exception as err:  # PySD raises many kinds; the user needs file and line
+        py_file.unlink(missing_ok=True)
+        raise ModelFileError(_describe_translation_error(mdl_copy, err)) from err
+
+
+def _describe_translation_error(mdl_copy: Path, err: Exception) -> str:
+    """Build a one-line message with the original .mdl's line for a PySD translation error."""
+    text = str(err)
+    line_match = re.search(r"line (\d+)", text)
+    first_line = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    where = f"line {line_match.group(1)}" if line_match else "a line PySD could not point to"
+    return (
+        f"{mdl_copy.name}: cannot translate the model at {where}: {first_line[:200]}; "
+        "fix the equation in Vensim or a text editor and run again"
+    )
+
+
+class ChainModel:
+    """A Vensim model loaded through PySD.
+
+    Parameters
+    ----------
+    path
+        The .mdl file; it is copied into the translation cache, never translated in place.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).resolve()
+        self.sha256 = file_sha256(self.path)
+        self._mdl_copy = translated_copy(self.path)
+        self._pysd = _translate(self._mdl_copy)
+        self._check_runs()
+
+    @classmethod
+    def from_mdl(cls, path: Path | str | None = None) -> ChainModel:
+        """Load a .mdl file (the project's model when ``path`` is None)."""
+        return cls(Path(path) if path is not None else DEFAULT_MDL)
+
+    # -- introspection -------------------------------------------------------------------
+    @cached_property
+    def _dependencies(self) -> dict:
+        return self._pysd.dependencies
+
+    @cached_property
+    def _py_to_real(self) -> dict[str, str]:
+        return self._pysd.namespace and {v: k for k, v in self._pysd.namespace.items()}
+
+    def _stock_flows(self) -> dict[str, list[str]]:
+        """Map each stock (INTEG) to the variables in its rate expression."""
+        deps = self._dependencies
+        result: dict[str, list[str]] = {}
+        for py_name, dep in deps.items():
+            integ = [k for k in (dep or {}) if k.startswith("_integ_")]
+            for key in integ:
+                step = deps.get(key, {}).get("step", {})
+                result[self._py_to_real[py_name]] = [
+                    self._py_to_real[name] for name in step if name in self._py_to_real
+                ]
+        return result
+
+    @cached_property
+    def stocks(self) -> list[str]:
+        """Names of the model's stocks (INTEG), as written in the .mdl."""
+        return sorted(self._stock_flows())
+
+    @cached_property
+    def flows(self) -> list[str]:
+        """Names of the variables that appear in a stock's rate expression."""
+        return sorted({flow for flows in self._stock_flows().values() for flow in flows})
+
+    @cached_property
+    def stock_rates(self) -> dict[str, list[str]]:
+        """For each stock, the flows in its rate expression."""
+        return self._stock_flows()
+
+    @cached_property
+    def _doc(self) -> pd.DataFrame:
+        raw = self._pysd.doc.copy()
+        stocks, flows = set(self.stocks), set(self.flows)
+
+        def kind(row: pd.Series) -> str:
+            name = row["Real Name"]
+            if name in stocks:
+                return "stock"
+            if name in flows:
+                return "flow"
+            if row["Type"] == "Constant":
+                return "constant"
+            if row["Type"] == "Lookup" or "with Lookup" in str(row["Subtype"]):
+                return "lookup"
+            return "auxiliary"
+
+        limits = raw["Limits"].apply(lambda lim: lim if isinstance(lim, tuple) else (None, None))
+        frame = pd.DataFrame(
+            {
+                "name": raw["Real Name"],
+                "kind": raw.apply(kind, axis=1),
+                "units": raw["Units"].fillna(""),
+                "min": [np.nan if lim[0] is None else lim[0] for lim in limits],
+                "max": [np.nan if lim[1] is None else lim[1] for lim in limits],
+                "comment": raw["Comment"].fillna("").str.replace(r"\s+", " ", regex=True),
+                "py_name": raw["Py Name"],
+            }
+        )
+        return frame.sort_values("name", key=lambda s: s.str.lower()).reset_index(drop=True)
+
+    def doc(self) -> pd.DataFrame:
+        """One row per variable: name, kind, units, min, max, comment (source), py_name."""
+        return self._doc.copy()
+
+    def names(self) -> list[str]:
+        """Vensim names of all variables, as written in the .mdl."""
+        return list(self._doc["name"])
+
+    # -- running -------------------------------------------------------------------------
+    def _check_runs(self) -> None:
+        """Run the first time step so run-time failures show at load time."""
+        try:
+            self._pysd.reload()
+            self._time_step = float(self._pysd.components.time_step())
+            self._final_time = float(self._pysd.components.final_time())
+            self._pysd.run(final_time=self._time_step, progress=False)
+            self._pysd.reload()
+        except Exception as err:
+            raise ModelFileError(
+                f"{self.path.name}: the model translates but fails when run: {err}; "
+                "check the functions it uses (see DEVELOPERS.md on unsupported functions)"
+            ) from err
+
+    def _validated(self, overrides: Mapping[str, float] | None) -> dict[str, float]:
+        names = self.names()
+        params: dict[str, float] = {}
+        for name, value in (overrides or {}).items():
+            if name not in names:
+                raise UnknownVariableError(
+                    f"'{name}' is not a variable of {self.path.name}{did_you_mean(name, names)}; "
+                    "see 'asielketen doc' for the names"
+                )
+            params[name] = value
+        return params
+
+    @property
+    def time_step(self) -> float:
+        """The model's TIME STEP in months."""
+        return self._time_step
+
+    @property
+    def final_time(self) -> float:
+        """The model's FINAL TIME in months."""
+        return self._final_time
+
+    def run_raw(
+        self, overrides: Mapping[str, float] | None = None, *, final_time: float | None = None
+    ) -> pd.DataFrame:
+        """Run the model and return every variable at every time step.
+
+        Parameters
+        ----------
+        overrides
+            Constants to change, by their Vensim names. Every run starts from the defaults.
+        final_time
+            Stop at this model time (months); default the model's FINAL TIME.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``time`` in months since 2014-01-01, one column per variable (Vensim names).
+        """
+        params = self._validated(overrides)
+        end = self.final_time if final_time is None else float(final_time)
+        self._pysd.reload()
+        step = self.time_step
+        timestamps = np.round(np.arange(0.0, end + step / 2, step), 10)
+        try:
+            result = self._pysd.run(
+                params=params,
+                final_time=end,
+                return_timestamps=timestamps,
+                progress=False,
+            )
+        finally:
+            self._pysd.reload()
+        result.index.name = "time"
+        return result
+
+    def run(
+        self, overrides: Mapping[str, float] | None = None, *, until: str | None = None
+    ) -> pd.DataFrame:
+        """Run the model and return the monthly KPI table.
+
+        Parameters
+        ----------
+        overrides
+            Constants to change, by their Vensim names.
+        until
+            Last month to report, ``YYYY-MM``; default the model's last month.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``date`` (month starts), one column per KPI (see :mod:`sdmodel.kpis`).
+        """
+        from sdmodel.kpis import monthly_kpis
+
+        last_month = int(self.final_time) - 1
+        if until is not None:
+            month = parse_month(until)
+            if not 0 <= month <= last_month:
+                raise AsielketenError(
+                    f"--until {until} is outside the model's run "
+                    f"({month_to_date(0):%Y-%m} to {month_to_date(last_month):%Y-%m})"
+                )
+            last_month = month
+        raw = self.run_raw(overrides, final_time=last_month + 1)
+        return monthly_kpis(raw, time_step=self.time_step)

@@ -1,0 +1,244 @@
+"""Output folders that appear complete or not at all, each with a run manifest.
+
+Every command that writes files goes through :func:`write_outputs`: the files are written into a
+temporary sibling folder (``.<name>.tmp-XXXX``) and that folder is renamed into place only when
+every writer succeeded. An existing folder is kept unless ``force`` is given, and even then it is
+replaced only after the new folder is complete. Each folder holds a ``manifest.json`` (see
+:func:`build_manifest`) that records what produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sdmodel.errors import AsielketenError, OutputExistsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_NAME = "manifest.json"
+VERSIONED_PACKAGES: tuple[str, ...] = ("asielketen", "pysd", "numpy", "pandas", "scipy")
+
+Writer = Callable[[Path], None]
+"""Writes one file to the path it is given."""
+
+
+def check_out_dir(out_dir: Path | str, *, force: bool) -> Path:
+    """Check, before any work is done, that ``out_dir`` may be written.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder the user asked for.
+    force
+        Whether an existing folder may be replaced.
+
+    Returns
+    -------
+    Path
+        ``out_dir`` as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``out_dir`` exists and ``force`` is false, or if it exists and is not a folder.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputExistsError(
+            f"{out_dir} exists and is a file, not a folder; choose another --out"
+        )
+    if out_dir.exists() and not force:
+        raise OutputExistsError(
+            f"output folder {out_dir} already exists; use --force to replace it"
+        )
+    return out_dir
+
+
+def write_outputs(
+    out_dir: Path | str,
+    files: Mapping[str, Writer],
+    *,
+    force: bool,
+    manifest: Mapping[str, Any],
+) -> Path:
+    """Write ``files`` and ``manifest.json`` into ``out_dir``, all or nothing.
+
+    Parameters
+    ----------
+    out_dir
+        The folder to create (its parents are created if needed).
+    files
+        File name (relative to ``out_dir``, no folders) -> a function that writes that file to
+        the path it is given.
+    force
+        Replace an existing ``out_dir``; the old folder is removed only after the new one is
+        complete.
+    manifest
+        The run manifest (see :func:`build_manifest`); written as ``manifest.json`` with an
+        ``"outputs"`` entry added that gives the SHA-256 of each written file.
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``out_dir`` exists and ``force`` is false.
+    AsielketenError
+        If a file name is not a plain name, or a writer did not create its file.
+    Exception
+        Whatever a writer raises; the temporary folder is removed and ``out_dir`` is untouched.
+    """
+    out_dir = check_out_dir(out_dir, force=force)
+    names = list(files)
+    for name in [*names, MANIFEST_NAME]:
+        if Path(name).name != name or name in (".", ".."):
+            raise AsielketenError(f"output name '{name}' must be a plain file name without folders")
+    if MANIFEST_NAME in files:
+        raise AsielketenError(f"'{MANIFEST_NAME}' is written by write_outputs itself")
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for name in names:
+            target = tmp / name
+            files[name](target)
+            if not target.is_file():
+                raise AsielketenError(f"internal error: the writer for '{name}' wrote no file")
+        full_manifest = {**manifest, "outputs": {n: _sha256(tmp / n) for n in names}}
+        (tmp / MANIFEST_NAME).write_text(
+            json.dumps(full_manifest, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        _move_into_place(tmp, out_dir, force=force)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _move_into_place(tmp: Path, out_dir: Path, *, force: bool) -> None:
+    """Rename the complete ``tmp`` folder to ``out_dir``, replacing an old one if ``force``."""
+    if not out_dir.exists():
+        os.replace(tmp, out_dir)
+        return
+    check_out_dir(out_dir, force=force)  # it may have appeared while we were writing
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.replace(out_dir, old / out_dir.name)
+    try:
+        os.replace(tmp, out_dir)
+    except BaseException:
+        os.replace(old / out_dir.name, out_dir)  # put the old folder back
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Return the versions of Python and the packages that shape a result.
+
+    Versions are read from the installed package metadata, so nothing heavy is imported. A package
+    that is not installed is reported as ``"not installed"``; ``asielketen`` run from a source
+    checkout falls back to the version in ``pyproject.toml``.
+    """
+    versions = {"python": platform.python_version()}
+    for package in VERSIONED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    if versions["asielketen"] == "not installed":
+        versions["asielketen"] = _source_version()
+    return versions
+
+
+def _source_version() -> str:
+    try:
+        with (PROJECT_ROOT / "pyproject.toml").open("rb") as fh:
+            return str(tomllib.load(fh)["project"]["version"]) + " (source checkout)"
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "not installed"
+
+
+def build_manifest(
+    *,
+    model_path: Path | str,
+    model_sha256: str,
+    data_sha256: str | None,
+    parameters: Mapping[str, Any],
+    seed: int | None,
+    command: str,
+) -> dict[str, Any]:
+    """Return the manifest that records how an output folder was made.
+
+    Parameters
+    ----------
+    model_path
+        The ``.mdl`` file that was run.
+    model_sha256
+        SHA-256 of the ``.mdl`` bytes.
+    data_sha256
+        SHA-256 of the calibration data files (``None`` if no data was used).
+    parameters
+        Everything else that determines the result: scenario, overrides, time range, ...
+    seed
+        Random seed, or ``None`` for a deterministic run or an unseeded one.
+    command
+        The command line that produced the folder.
+
+    Returns
+    -------
+    dict
+        Keys ``created_utc`` (ISO 8601), ``command``, ``model`` (``path``, ``sha256``),
+        ``data_sha256``, ``parameters``, ``seed``, ``versions`` (``python``, ``asielketen``,
+        ``pysd``, ``numpy``, ``pandas``, ``scipy``) and ``platform``.
+    """
+    return {
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": command,
+        "model": {"path": str(model_path), "sha256": model_sha256},
+        "data_sha256": data_sha256,
+        "parameters": dict(parameters),
+        "seed": seed,
+        "versions": package_versions(),
+        "platform": platform.platform(),
+    }
+
+
+def results_csv_writer(results: Any) -> Writer:
+    """Return a writer that saves model results as CSV with a leading ISO ``date`` column.
+
+    Parameters
+    ----------
+    results
+        A :class:`pandas.DataFrame` indexed by month-start dates (index named ``date``), as
+        returned by ``ChainModel.run``.
+    """
+
+    def write(path: Path) -> None:
+        frame = results.copy()
+        frame.index = frame.index.strftime("%Y-%m-%d")
+        frame.index.name = "date"
+        frame.to_csv(path, index=True, lineterminator="\n")
+
+    return write
