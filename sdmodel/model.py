@@ -42,8 +42,14 @@ def parse_month(text: str) -> int:
     return (int(match.group(1)) - TIME_ZERO.year) * 12 + int(match.group(2)) - 1
 
 
-def _translate(mdl_copy: Path):
-    """Translate (or load the cached translation of) a .mdl copy with PySD."""
+def _translate(mdl_path: Path, mdl_copy: Path):
+    """Translate (or load the cached translation of) a .mdl copy with PySD.
+
+    Raises
+    ------
+    ModelFileError
+        Naming ``mdl_path`` and the line of the first equation PySD cannot parse.
+    """
     import pysd
 
     py_file = mdl_copy.with_suffix(".py")
@@ -51,20 +57,49 @@ def _translate(mdl_copy: Path):
         if py_file.exists():
             return pysd.load(py_file)
         return pysd.read_vensim(mdl_copy)
-    except Exception as err:  # PySD raises many kinds; the user needs file and line
+    except Exception as err:  # PySD raises many kinds; the user needs the file and line
         py_file.unlink(missing_ok=True)
-        raise ModelFileError(_describe_translation_error(mdl_copy, err)) from err
+        raise ModelFileError(_describe_translation_error(mdl_path, err)) from err
 
 
-def _describe_translation_error(mdl_copy: Path, err: Exception) -> str:
-    """Build a one-line message with the original .mdl's line for a PySD translation error."""
-    text = str(err)
-    line_match = re.search(r"line (\d+)", text)
-    first_line = text.strip().splitlines()[0] if text.strip() else type(err).__name__
-    where = f"line {line_match.group(1)}" if line_match else "a line PySD could not point to"
+def _failing_equation(mdl_path: Path) -> tuple[int, str] | None:
+    """Return (line number, first line) of the first equation PySD fails to parse, if any."""
+    from pysd.translators.vensim.vensim_file import VensimFile
+
+    text = mdl_path.read_text(encoding="utf-8", errors="replace")
+    try:
+        vensim_file = VensimFile(mdl_path)
+        vensim_file.parse(parse_all=False)
+    except Exception:
+        return None
+    for section in vensim_file.sections:
+        try:
+            section.parse(parse_all=False)
+        except Exception:
+            return None
+        for element in section.elements:
+            try:
+                component = element.parse()
+                component.parse()
+            except Exception:
+                name = re.split(r"[=(:\[]", element.equation.strip(), maxsplit=1)[0].strip()
+                match = re.search(rf"^[ \t]*{re.escape(name)}\s*(=|\(|:)", text, flags=re.M)
+                line = text.count("\n", 0, match.start()) + 1 if match else 0
+                return line, name
+    return None
+
+
+def _describe_translation_error(mdl_path: Path, err: Exception) -> str:
+    """Build a one-line message with the .mdl line of a PySD translation error."""
+    failing = _failing_equation(mdl_path)
+    detail = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    detail = re.sub(r"\s*\(line \d+, column \d+\)\.?", "", detail)[:160]
+    if failing is None:
+        return f"{mdl_path}: PySD cannot translate the model ({detail}); check the file in Vensim"
+    line, name = failing
     return (
-        f"{mdl_copy.name}: cannot translate the model at {where}: {first_line[:200]}; "
-        "fix the equation in Vensim or a text editor and run again"
+        f"{mdl_path}, line {line}: cannot parse the equation of '{name}' ({detail}); "
+        "correct it in Vensim or a text editor"
     )
 
 
@@ -79,9 +114,9 @@ class ChainModel:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path).resolve()
-        self.sha256 = file_sha256(self.path)
         self._mdl_copy = translated_copy(self.path)
-        self._pysd = _translate(self._mdl_copy)
+        self.sha256 = file_sha256(self.path)
+        self._pysd = _translate(self.path, self._mdl_copy)
         self._check_runs()
 
     @classmethod
