@@ -72,7 +72,7 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except AsielketenError as err:
             raise click.ClickException(str(err)) from err
-        except (FileNotFoundError, PermissionError) as err:
+        except OSError as err:  # a file named by the user is missing, unreadable, ...
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
 
@@ -84,7 +84,7 @@ def _writing_to(out_dir: Path) -> Iterator[None]:
     """Explain file-system errors while writing outputs in terms of --out."""
     try:
         yield
-    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as err:
+    except OSError as err:
         raise click.ClickException(
             f"cannot write the output folder {out_dir}: {err.strerror or err}"
             f"{f' ({err.filename})' if err.filename else ''}; choose another --out"

@@ -1,35 +1,40 @@
 """Monthly history of first asylum applications, and the MPP inflow band, as Vensim lookups.
 
 History (``asylum_first_applications``: first-time applicants, without nareis and repeat
-applications) is built from the preferred rows of ``observations.csv`` that lie inside the window
-(default 2014-01 .. 2025-12). Every row is a total over whole calendar months and becomes an
-exact linear constraint on the monthly values, accepted in this order:
+applications) is built from the preferred rows of ``observations.csv`` inside the window
+(default 2014-01 .. 2025-12). Every row is a total over whole calendar months and may become an
+exact linear constraint on the monthly values. Rows are considered in this order:
 
 1. annual totals: the anchors, always used;
 2. a full set of four calendar quarters of a year: used, rescaled proportionally to the annual
-   total when their sum differs (CBS quarters vs the annual row; the factor is reported);
-3. other multi-month rows (a lone quarter, half-years, year-to-date, Jan-Aug, ...), longest
-   first, then single months, each in file order. A row already implied by the rows accepted so
-   far is kept as a check (``implied``) when it agrees within 1e-9 relative, else ``rejected``
-   (e.g. an IND year-to-date first release that disagrees with CBS quarters); a row that adds
-   information is ``used`` only when the accepted rows still admit a non-negative solution
-   (checked by linear programming), else ``rejected``.
+   total when their sum differs (2021: CBS quarters sum to 24,745, the annual row is 24,740);
+3. single months (mostly IND), in file order;
+4. other multi-month spans (a lone quarter, half-years, year-to-date, Jan-Aug, ...), longest
+   first. Spans come after months because a span informs a month only through a difference with
+   other totals, so a definitional gap between sources (IND year-to-date first releases vs CBS
+   quarters) would land wholesale in one month.
 
-Within the accepted constraints the months follow the smoothest path: the Boot-Feibes-Lisman
-method, which minimises the sum of squared month-to-month changes subject to every accepted
-total being met exactly (the equality-constrained quadratic problem is solved through its KKT
-system). Should a month come out negative, it is fixed at zero and the problem solved again.
-So every annual total, every (rescaled) quarter and every accepted row is preserved exactly,
-and months without their own figure get a smooth, mass-preserving shape rather than a flat
-spread. :func:`first_application_constraints` lists every candidate row with its status.
+A row already implied by the rows used so far is ``implied`` when it agrees within 1e-9
+relative (a check that holds in the result) and ``rejected`` otherwise; a row that adds
+information is ``used`` if the rows used still admit every month >= 1 person (checked by linear
+programming), else ``rejected``. :func:`first_application_constraints` lists every candidate
+with its status and reason.
 
-Definitions differ between the rows (Eurostat annual 2014 and 2016, RVK annual 2017, CBS
-otherwise; IND monthly figures): the ``basis`` and ``source`` columns of
+Between the constraints the months follow the smoothest path in month-on-month growth: a
+multiplicative Boot-Feibes-Lisman method that minimises ``sum((log x[t+1] - log x[t])**2)``
+subject to every used total being met exactly (solved with SLSQP in ``log x``, so months stay
+positive, then corrected to machine precision). Every annual total, (rescaled) quarter and other
+used row is preserved exactly; months without their own figure get a smooth, mass-preserving
+shape across year boundaries rather than a flat spread. That shape is interpolation, not data:
+in 2014-2016 only the annual totals and one or two single months fix the within-year profile.
+
+Definitions differ between rows (Eurostat annual 2014 and 2016, RVK annual 2017, CBS otherwise,
+IND monthly figures): the ``basis`` and ``source`` columns of
 :func:`monthly_first_applications` name the rows behind each month, so this stays visible.
 
 The MPP band (:func:`mpp_band`) is total asylum inflow (first + nareis + resettlement + repeat),
-not first applications; the MPP publishes low and high only, so ``mid`` is an assumption (the
-midpoint). Run ``python -m calibration.inflow`` to print the Vensim equations.
+not first applications; the MPP gives low and high only, so ``mid`` is an assumption (the
+midpoint). ``python -m calibration.inflow`` prints the Vensim equations.
 """
 
 from __future__ import annotations
@@ -211,17 +216,14 @@ def _build(path: Path | str | None, start: str, end: str) -> tuple[pd.DataFrame,
         a[k, r.i0:r.i1] = 1.0
     values = _smooth(a, used["target"].to_numpy(), n)
     held = rows[rows["status"].isin(["used", "implied"])]
-    basis, sources = [], []
-    for i in range(n):
-        over = held[(held["i0"] <= i) & (held["i1"] > i)]
-        over = over.assign(length=over["i1"] - over["i0"]).sort_values("length", ascending=False)
-        parts = []
-        for r in over.itertuples():
-            level = r.level if r.level != "span" else (
-                f"{r.period_start:%b}-{r.period_end:%b}")
-            parts.append(f"{level} {r.label} (line {r.line})")
-        basis.append(" + ".join(parts))
-        sources.append(" ; ".join(dict.fromkeys(over["source"])))
+    held = held.assign(length=held["i1"] - held["i0"]).sort_values(["length", "line"],
+                                                                   ascending=[False, True])
+    pieces = [(r.i0, r.i1, r.source,
+               f"{r.level if r.level != 'span' else f'{r.period_start:%b}-{r.period_end:%b}'} "
+               f"{r.label} (line {r.line})") for r in held.itertuples()]
+    basis = [" + ".join(p[3] for p in pieces if p[0] <= i < p[1]) for i in range(n)]
+    sources = [" ; ".join(dict.fromkeys(p[2] for p in pieces if p[0] <= i < p[1]))
+               for i in range(n)]
     monthly = pd.DataFrame({
         "date": pd.date_range(t0, periods=n, freq="MS"),
         "value": values,
@@ -250,6 +252,11 @@ def first_application_constraints(
         span or month), ``label`` (publisher), ``value`` (as observed), ``target`` (after
         rescaling a full set of quarters), ``status`` (used, implied or rejected), ``reason``
         and ``source``.
+
+    Raises
+    ------
+    DataFileError
+        As :func:`monthly_first_applications`.
     """
     return _build(path, start, end)[0]
 
@@ -277,5 +284,277 @@ def monthly_first_applications(
     DataFileError
         If the file is invalid, a row does not cover whole months, or a month of the window is
         covered by no preferred row.
+    RuntimeError
+        If the smoothing fails to converge (not seen with the shipped data).
     """
     return _build(path, start, end)[1]
+
+
+def _as_series(series: pd.Series | pd.DataFrame) -> pd.Series:
+    if isinstance(series, pd.DataFrame):
+        return series.set_index("date")["value"]
+    return series
+
+
+def _fmt(number: float) -> str:
+    return format(float(number), ".12g")
+
+
+def _step_points(
+    series: pd.Series | pd.DataFrame, time0: str
+) -> list[tuple[float, float]]:
+    """(time, value) points that hold each value from its date until just before the next."""
+    values = _as_series(series).sort_index()
+    if values.empty or values.isna().any():
+        raise ValueError("the series is empty or has missing values; give one number per period")
+    t0 = pd.Timestamp(time0)
+    dates = pd.DatetimeIndex(values.index)
+    if t0 != t0.normalize() or t0.day != 1 or (dates != dates.normalize()).any() or (
+            dates.day != 1).any():
+        raise ValueError("time0 and every date must be the first of a month at midnight")
+    starts = [_months_between(t0, d) for d in dates]
+    if len(set(starts)) != len(starts):
+        raise ValueError("the series has two values in one month; give one value per period")
+    span = starts[-1] - starts[-2] if len(starts) > 1 else 1
+    ends = [*starts[1:], starts[-1] + span]
+    points: list[tuple[float, float]] = []
+    for start, end, value in zip(starts, ends, values.to_numpy(dtype=float), strict=True):
+        points += [(float(start), value), (end - STEP_EPS, value)]
+    return points
+
+
+def vensim_lookup(series: pd.Series | pd.DataFrame, *, time0: str = "2014-01-01") -> str:
+    """Render a period series as the points of a piecewise-constant Vensim lookup.
+
+    Each value ``v`` of the period starting at month ``t`` (months since ``time0``) and ending
+    before the next period at ``t_next`` becomes the pair ``(t,v),(t_next-0.001,v)``; the last
+    period lasts as long as the one before it (one month for a monthly series, twelve for a
+    yearly one). Between ``t_next-0.001`` and ``t_next`` Vensim interpolates linearly, so with
+    any TIME STEP that divides a month and is at least 1/512 month (e.g. 1, 0.5, 0.25, 0.125,
+    0.0625) every evaluation inside a month sees exactly ``v`` and an Euler-integrated flow
+    adds exactly ``v`` per month. Outside the points Vensim and PySD hold the end values.
+
+    Parameters
+    ----------
+    series
+        Values indexed by period-start dates (first of a month), or a DataFrame with ``date``
+        and ``value`` columns such as :func:`monthly_first_applications` returns.
+    time0
+        The calendar date of model time 0 (first of a month).
+
+    Returns
+    -------
+    str
+        ``"(0,v0),(0.999,v0),(1,v1),(1.999,v1),..."``: two points per period, numbers with 12
+        significant digits.
+
+    Raises
+    ------
+    ValueError
+        If the series is empty, has missing values or two values in a month, or a date is not
+        the first of a month.
+    """
+    return ",".join(f"({_fmt(t)},{_fmt(v)})" for t, v in _step_points(series, time0))
+
+
+def _nice_ceiling(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    step = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return math.ceil(value / step) * step
+
+
+def vensim_with_lookup(
+    name: str,
+    series: pd.Series | pd.DataFrame,
+    *,
+    units: str,
+    comment: str,
+    time0: str = "2014-01-01",
+) -> str:
+    """Return a complete Vensim equation ``name = WITH LOOKUP(Time, ([range],points))``.
+
+    Parameters
+    ----------
+    name
+        The Vensim variable name, e.g. ``"first applications history"``.
+    series
+        As for :func:`vensim_lookup`.
+    units
+        Vensim units, e.g. ``"persons/Month"``.
+    comment
+        The documentation field (source or ``assumption: reason``); wrapped over lines.
+    time0
+        The calendar date of model time 0.
+
+    Returns
+    -------
+    str
+        The equation text (ending with ``|``), ready to paste into the .mdl; the range header is
+        ``[(t_first,y_min)-(t_last,y_max)]`` with ``y_min`` 0 (or the minimum if negative) and
+        ``y_max`` the maximum rounded up to two significant digits. Long point lists are
+        continued over lines with Vensim's ``\\`` line break.
+
+    Raises
+    ------
+    ValueError
+        If ``name``, ``units`` or ``comment`` contain ``~`` or ``|`` (they end Vensim fields), or
+        the series is invalid (see :func:`vensim_lookup`).
+    """
+    for field, text in (("name", name), ("units", units), ("comment", comment)):
+        bad = sorted({c for c in text if c in "~|"})
+        if bad:
+            raise ValueError(f"{field} contains {' and '.join(bad)}, which ends a Vensim field; "
+                             "remove it or percent-encode it in URLs (%7E, %7C)")
+    points = _step_points(series, time0)
+    ys = [v for _, v in points]
+    header = (f"[({_fmt(points[0][0])},{_fmt(min(0.0, min(ys)))})-"
+              f"({_fmt(points[-1][0])},{_fmt(_nice_ceiling(max(ys)))})]")
+    texts = [f"({_fmt(t)},{_fmt(v)})" for t, v in points]
+    rows = [",".join(texts[i:i + 6]) for i in range(0, len(texts), 6)]
+    body = ",\\\n\t\t".join([header, *rows])
+    wrapped = "\n\t\t".join(textwrap.wrap(" ".join(comment.split()), width=90,
+                                          break_on_hyphens=False, break_long_words=False))
+    return (f"{name} = WITH LOOKUP(\n\tTime,\n\t\t({body}))\n\t~\t{units}\n"
+            f"\t~\t{wrapped}\n\t|\n")
+
+
+def _vensim_safe(text: str) -> str:
+    return text.replace("~", "%7E").replace("|", "%7C")
+
+
+def mpp_band(issued: str = "2025-09-26", *, path: Path | str | None = None) -> pd.DataFrame:
+    """The MPP (meerjarenproductieprognose) inflow band issued on ``issued``, per calendar year.
+
+    The band is total asylum inflow (first applications + nareis + resettlement + repeat
+    applications), in persons per year. The MPP gives low and high only.
+
+    Parameters
+    ----------
+    issued
+        The issue date of the band in ``forecasts.csv`` (ISO date).
+    path
+        ``forecasts.csv`` to read; default the shipped file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, low, high, mid, source, note, line``; ``mid`` is an assumption (the midpoint
+        of low and high) and ``note`` says so.
+
+    Raises
+    ------
+    DataFileError
+        If there is no band with that issue date, a row does not cover one calendar year, or
+        low or high is missing.
+    """
+    forecasts = load_forecasts(path)
+    file = Path(path).name if path else "forecasts.csv"
+    rows = forecasts[(forecasts["series"] == MPP_SERIES)
+                     & (forecasts["issued"] == pd.Timestamp(issued))]
+    if rows.empty:
+        dates = sorted({d.date().isoformat() for d in
+                        forecasts.loc[forecasts["series"] == MPP_SERIES, "issued"].dropna()})
+        raise DataFileError(f"{file}: no {MPP_SERIES} band issued {issued}; issue dates "
+                            f"available: {', '.join(dates) or 'none'}")
+    out = []
+    for row in rows.sort_values("period_start").itertuples():
+        start, end = row.period_start, row.period_end
+        if pd.isna(start) or (start.month, start.day) != (1, 1) or end != pd.Timestamp(
+                year=start.year, month=12, day=31):
+            raise DataFileError(f"{file} line {row.line}, field 'period_start': the MPP band "
+                                "must cover one calendar year (YYYY-01-01 .. YYYY-12-31)")
+        for field in ("low", "high"):
+            if math.isnan(getattr(row, field)):
+                raise DataFileError(f"{file} line {row.line}, field '{field}': is empty; the "
+                                    "MPP band needs low and high")
+        out.append({
+            "year": start.year,
+            "low": row.low,
+            "high": row.high,
+            "mid": (row.low + row.high) / 2.0,
+            "source": row.source,
+            "note": f"{row.note}; mid: assumption: midpoint of low and high (the MPP gives no mid)",
+            "line": row.line,
+        })
+    return pd.DataFrame(out)
+
+
+def _history_comment(constraints: pd.DataFrame, monthly: pd.DataFrame, time0: str) -> str:
+    held = constraints[constraints["status"].isin(["used", "implied"])]
+    rejected = constraints.loc[constraints["status"] == "rejected", "line"].astype(str)
+    sources = dict.fromkeys(s.strip() for src in held["source"] for s in src.split(" ; "))
+    first, last = monthly["date"].iloc[0], monthly["date"].iloc[-1]
+    annual = ", ".join(f"{r.period_start.year} {r.label}" for r in
+                       held[held["level"] == "annual"].sort_values("period_start").itertuples())
+    return _vensim_safe(
+        f"First asylum applications per month ({SERIES}: first-time applicants, without nareis "
+        f"and repeat applications), {first:%Y-%m} to {last:%Y-%m}; time in months since "
+        f"{time0}. Built from observations.csv preferred rows by calibration/inflow.py: annual "
+        "totals are exact anchors; a full set of CBS quarters is rescaled to the annual total; "
+        "single months, then other spans (half-years, year-to-date), are exact constraints "
+        "when consistent with those; months in between follow the smoothest path in "
+        "month-on-month growth (multiplicative Boot-Feibes-Lisman), so every total used is "
+        "preserved; that within-year shape is interpolation, not data. Rows not used as "
+        f"inconsistent: observations.csv lines {', '.join(rejected) or 'none'}. Annual "
+        f"anchors: {annual}. Step lookup: the value holds within each month (exact monthly "
+        "totals for a TIME STEP that divides a month and is >= 1/512 month); after "
+        f"{last:%Y-%m} it holds the last value. Sources: {' ; '.join(sources)}"
+    )
+
+
+def inflow_equations(
+    *,
+    observations: Path | str | None = None,
+    forecasts: Path | str | None = None,
+    issued: str = "2025-09-26",
+    time0: str = "2014-01-01",
+) -> str:
+    """Vensim equations for the first-application history and the MPP band (low, mid, high).
+
+    Parameters
+    ----------
+    observations, forecasts
+        The data files; default the shipped ones.
+    issued
+        Issue date of the MPP band.
+    time0
+        The calendar date of model time 0.
+
+    Returns
+    -------
+    str
+        Four equations: ``first applications history`` and ``MPP inflow low/mid/high``, all in
+        persons/Month, separated by blank lines.
+    """
+    constraints, monthly = _build(observations, "2014-01", "2025-12")
+    parts = [vensim_with_lookup("first applications history", monthly, units="persons/Month",
+                                comment=_history_comment(constraints, monthly, time0),
+                                time0=time0)]
+    band = mpp_band(issued, path=forecasts)
+    dates = pd.to_datetime([f"{y}-01-01" for y in band["year"]])
+    sources = " ; ".join(dict.fromkeys(band["source"]))
+    years = f"{band['year'].iloc[0]}-{band['year'].iloc[-1]}"
+    for level in ("low", "mid", "high"):
+        per_year = ", ".join(f"{y}: {v:.0f}" for y, v in zip(band["year"], band[level],
+                                                             strict=True))
+        what = ("assumption: midpoint of the MPP low and high (the MPP publishes no mid); "
+                if level == "mid" else "")
+        comment = _vensim_safe(
+            f"{what}MPP inflow band ({level}) issued {issued}: total asylum inflow (first "
+            "applications + nareis + resettlement + repeat applications, NOT first applications "
+            f"alone) per year / 12, persons/year {per_year}; time in months since {time0}. "
+            "assumption: spread evenly over the months of each year (the MPP gives annual "
+            f"totals); assumption: after {years[-4:]} the {years[-4:]} level is held constant "
+            f"(no MPP figure); before {years[:4]} the lookup returns the {years[:4]} level (not "
+            f"for use). Source: forecasts.csv lines {', '.join(map(str, band['line']))}; "
+            f"{sources}"
+        )
+        series = pd.Series(band[level].to_numpy() / 12.0, index=dates)
+        parts.append(vensim_with_lookup(f"MPP inflow {level}", series, units="persons/Month",
+                                        comment=comment, time0=time0))
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(inflow_equations())

@@ -189,7 +189,9 @@ def _parse_observation(row: _Row) -> dict[str, object]:
 
 def _check_one_preferred(frame: pd.DataFrame, file: str) -> None:
     keys = ["series", "period_start", "period_end"]
-    for key, group in frame.groupby(keys, sort=False):
+    count = frame.groupby(keys, sort=False)["preferred"].transform("sum")
+    suspect = frame.loc[count != 1]
+    for key, group in suspect.groupby(keys, sort=False):
         preferred = group.loc[group["preferred"] == 1, "line"].tolist()
         what = f"({key[0]}, {key[1].date()}, {key[2].date()})"
         if len(preferred) > 1:

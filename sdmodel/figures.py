@@ -142,10 +142,13 @@ def plot_observations(
         mask = (rows["quality"] == quality).to_numpy()
         if not mask.any():
             continue
-        filled = bool(style["filled"])
+        if style["marker"] == "x":  # an unfilled marker: drawn in its face colour
+            colors = {"c": [color]}
+        else:
+            colors = {"facecolors": color if style["filled"] else "white", "edgecolors": color}
         ax.scatter(
             dates[mask], rows["value"].to_numpy()[mask], marker=style["marker"], s=26,
-            facecolors=color if filled else "white", edgecolors=color, linewidths=1.2, zorder=4,
+            linewidths=1.2, zorder=4, **colors,
             label=f"{text('observed', lang)}: {text('quality_' + quality, lang)}",
         )
     return ax
@@ -162,12 +165,7 @@ def plot_coa(
 
     Draws ``coa_occupancy_total`` (solid), ``coa_regular_capacity`` (dashed) and shades the part
     of the occupancy in emergency reception: between ``coa_occupancy_regular`` and the total, or,
-    without that column, the occupancy above regular capacity.
-
-    Returns
-    -------
-    Axes
-        The Axes drawn on.
+    without that column, the occupancy above regular capacity. Returns the Axes drawn on.
     """
     import matplotlib.pyplot as plt
 
@@ -198,13 +196,7 @@ def plot_ter_apel(
     ax: Axes | None = None,
     lang: str = "nl",
 ) -> Axes:
-    """Panel: occupancy of the Ter Apel application centre against the 2,000 maximum.
-
-    Returns
-    -------
-    Axes
-        The Axes drawn on.
-    """
+    """Panel: Ter Apel occupancy against the 2,000 maximum; returns the Axes drawn on."""
     import matplotlib.pyplot as plt
 
     ax = plt.gca() if ax is None else ax
@@ -225,13 +217,7 @@ def plot_ind_backlog(
     ax: Axes | None = None,
     lang: str = "nl",
 ) -> Axes:
-    """Panel: pending asylum cases at the IND (and pending family reunification, if present).
-
-    Returns
-    -------
-    Axes
-        The Axes drawn on.
-    """
+    """Panel: IND pending asylum (and nareis, if present) cases; returns the Axes drawn on."""
     return _multi_panel(
         results, ("ind_pending_asylum", "ind_pending_nareis"), title="panel_ind",
         observations=observations, ax=ax, lang=lang,
@@ -245,13 +231,7 @@ def plot_housing_wait(
     ax: Axes | None = None,
     lang: str = "nl",
 ) -> Axes:
-    """Panel: status holders in COA waiting for housing (and those beyond the 14-week norm).
-
-    Returns
-    -------
-    Axes
-        The Axes drawn on.
-    """
+    """Panel: status holders waiting for housing (and beyond 14 weeks); returns the Axes."""
     return _multi_panel(
         results, ("coa_status_holders_waiting", "status_holders_beyond_norm"),
         title="panel_housing", observations=observations, ax=ax, lang=lang,

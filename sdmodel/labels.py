@@ -21,6 +21,7 @@ UNITS: dict[str, dict[str, str]] = {
     "weeks": {"nl": "weken", "en": "weeks"},
     "fraction": {"nl": "fractie (0-1)", "en": "fraction (0-1)"},
     "EUR/month": {"nl": "euro per maand", "en": "EUR per month"},
+    "FTE": {"nl": "fte", "en": "FTE"},
 }
 """Unit keys used in ``KPI_LABELS`` with their display text per language."""
 
@@ -71,6 +72,21 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "nl": "IND: gemiddelde wachttijd",
         "en": "IND: average waiting time",
         "unit": "weeks",
+    },
+    "ind_grant_rate": {
+        "nl": "IND: inwilligingspercentage",
+        "en": "IND: grant rate",
+        "unit": "fraction",
+    },
+    "ind_decision_staff": {
+        "nl": "IND: beslismedewerkers",
+        "en": "IND: decision staff",
+        "unit": "FTE",
+    },
+    "court_status_appeals_pending": {
+        "nl": "Rechtbanken: openstaande beroepen tegen subsidiaire status",
+        "en": "Courts: pending appeals against subsidiary status",
+        "unit": "cases",
     },
     "court_appeals_pending": {
         "nl": "Rechtbanken: openstaande asielberoepen",
@@ -174,6 +190,11 @@ KPI_LABELS: dict[str, dict[str, str]] = {
     "cost_ind": {"nl": "Kosten IND", "en": "Cost of the IND", "unit": "EUR/month"},
     "cost_courts": {"nl": "Kosten rechtspraak", "en": "Cost of the courts", "unit": "EUR/month"},
     "cost_dtv": {"nl": "Kosten DT&V", "en": "Cost of DT&V (return)", "unit": "EUR/month"},
+    "cost_flexible_housing": {
+        "nl": "Subsidie flexwoningen",
+        "en": "Flexible housing subsidy",
+        "unit": "EUR/month",
+    },
     # Totals
     "persons_in_chain": {
         "nl": "Personen in de asielketen",

@@ -50,7 +50,9 @@ def check_out_dir(out_dir: Path | str, *, force: bool) -> Path:
     Raises
     ------
     OutputExistsError
-        If ``out_dir`` exists and ``force`` is false, or if it exists and is not a folder.
+        If ``out_dir`` exists and ``force`` is false; if it exists and is not a folder; or if it
+        is a non-empty folder without ``manifest.json`` (``force`` only replaces folders this
+        module wrote, so a mistyped ``--out`` cannot wipe an unrelated folder).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -60,6 +62,11 @@ def check_out_dir(out_dir: Path | str, *, force: bool) -> Path:
     if out_dir.exists() and not force:
         raise OutputExistsError(
             f"output folder {out_dir} already exists; use --force to replace it"
+        )
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+        raise OutputExistsError(
+            f"{out_dir} is not an asielketen output folder (it has no {MANIFEST_NAME}), so "
+            "--force will not replace it; remove it yourself or choose another --out"
         )
     return out_dir
 
@@ -81,8 +88,8 @@ def write_outputs(
         File name (relative to ``out_dir``, no folders) -> a function that writes that file to
         the path it is given.
     force
-        Replace an existing ``out_dir``; the old folder is removed only after the new one is
-        complete.
+        Replace an existing ``out_dir`` (empty, or written by this function: it has a
+        ``manifest.json``); the old folder is removed only after the new one is complete.
     manifest
         The run manifest (see :func:`build_manifest`); written as ``manifest.json`` with an
         ``"outputs"`` entry added that gives the SHA-256 of each written file.
@@ -95,7 +102,8 @@ def write_outputs(
     Raises
     ------
     OutputExistsError
-        If ``out_dir`` exists and ``force`` is false.
+        If ``out_dir`` exists and ``force`` is false, or cannot be replaced (see
+        :func:`check_out_dir`).
     AsielketenError
         If a file name is not a plain name, or a writer did not create its file.
     Exception

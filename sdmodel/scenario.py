@@ -128,12 +128,14 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
     inflow = _table(data, "inflow", path=path)
     _check_keys(inflow, INFLOW_KEYS, path=path, raw=raw, table="inflow")
     if "band" in inflow:
-        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"], source=f"{path}: [inflow]")
+        where = f"{path}{_at_line(raw, 'band')}: [inflow]"
+        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"], source=where)
 
     settings = _table(data, "set", path=path)
     if INFLOW_BAND_VARIABLE in settings and "band" in inflow:
         raise DataFileError(
-            f"{path}: [set] '{INFLOW_BAND_VARIABLE}' repeats [inflow] band; keep only one of them"
+            f"{path}{_at_line(raw, INFLOW_BAND_VARIABLE)}: [set] '{INFLOW_BAND_VARIABLE}' "
+            "repeats [inflow] band; keep only one of them"
         )
     for key, value in settings.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -224,7 +226,8 @@ def _check_override(
     kind = row.get("kind")
     if kind is not None and kind != "constant":
         raise DataFileError(
-            f"{source} '{name}' is a {kind}, not a constant; only constants can be set"
+            f"{source} '{name}' is not a constant (its kind is '{kind}'); "
+            "only constants can be set"
         )
     value = float(value)
     if not math.isfinite(value):

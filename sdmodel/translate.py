@@ -38,7 +38,9 @@ def translated_copy(mdl_path: Path) -> Path:
     """
     mdl_path = Path(mdl_path)
     if not mdl_path.is_file():
-        raise ModelFileError(f"{mdl_path}: model file not found; give the path of a Vensim .mdl file")
+        raise ModelFileError(
+            f"{mdl_path}: model file not found; give the path of a Vensim .mdl file"
+        )
     if mdl_path.suffix.lower() != ".mdl":
         raise ModelFileError(f"{mdl_path}: not a Vensim .mdl file; save the model as text (.mdl)")
     target_dir = cache_dir() / file_sha256(mdl_path)

@@ -67,7 +67,7 @@ def layout(model: ChainModel, groups: dict[str, str]) -> str:
         others = [n for n in members if n not in stocks and n not in flows]
         lines, pos = [VIEW_HEADER.format(title=title)], {}
 
-        def add(record: str) -> int:
+        def add(record: str, lines: list[str] = lines) -> int:
             ident = len(lines)  # the header is lines[0], so records are numbered from 1
             lines.append(record.format(id=ident) + "\n")
             return ident
@@ -95,11 +95,10 @@ def layout(model: ChainModel, groups: dict[str, str]) -> str:
             pos[name] = (x, y, add(f"10,{{id}},{name},{x},{y},70,20,8,3,0,0,0,0,0,0"))
         for name, (_, _, to_id) in list(pos.items()):
             used = deps.get(py[name], {}) or {}
-            refs = set(used) | {
-                d for key in used if key.startswith("_") for d in deps.get(key, {}).get("step", {})
-            } | {
-                d for key in used if key.startswith("_") for d in deps.get(key, {}).get("initial", {})
-            }
+            refs = set(used)
+            for key in (k for k in used if k.startswith("_")):  # stateful objects (SMOOTH...)
+                refs |= set(deps.get(key, {}).get("step", {}))
+                refs |= set(deps.get(key, {}).get("initial", {}))
             for ref in sorted(refs):
                 src = real.get(ref)
                 if src in pos and src != name and not (name in rates and src in rates[name]):
