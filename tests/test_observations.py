@@ -14,7 +14,6 @@ from calibration import observations as obs
 from sdmodel.errors import DataFileError
 
 DATA = Path(__file__).resolve().parent.parent / "calibration" / "data"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
 def broken_copy(tmp_path: Path, name: str, line: int, **changes: str) -> Path:
@@ -30,13 +29,6 @@ def broken_copy(tmp_path: Path, name: str, line: int, **changes: str) -> Path:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def test_shipped_files_are_exact_copies_of_shared_data():
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} not found; the data copies cannot be checked")
-    for name in obs.DATA_FILES:
-        assert (DATA / name).read_bytes() == (SHARED / name).read_bytes(), name
 
 
 def test_load_observations_shipped():
