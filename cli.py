@@ -1,4 +1,4 @@
-"""The ``asielketen`` command line: ``simulate`` and ``doc``.
+"""The ``asielketen`` command line: ``simulate``, ``compare`` and ``doc``.
 
 Each command parses its options and calls the library; errors from the library
 (:class:`~sdmodel.errors.AsielketenError`) become one-line click errors with a non-zero exit.
@@ -60,6 +60,11 @@ def _parse_sets(
 set_option = click.option(
     "--set", "set_values", multiple=True, metavar="NAME=VALUE", callback=_parse_sets,
     help="Set a model constant (Vensim name), after the scenario; repeatable.",
+)
+calibration_option = click.option(
+    "--calibration", metavar="DIR|none", default=None,
+    help="Calibrated constants to run with: a calibration output folder, or 'none' for the "
+         "model's own defaults  [default: calibration/fitted for the project's model]",
 )
 
 
@@ -131,6 +136,7 @@ def main() -> None:
 @set_option
 @click.option("--until", metavar="YYYY-MM", default=None,
               help="Last month to simulate  [default: the model's final time]")
+@calibration_option
 @out_option
 @force_option
 @lang_option
@@ -138,23 +144,30 @@ def main() -> None:
 @user_errors
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
-    set_values: tuple[tuple[str, float], ...], until: str | None, out_dir: Path, force: bool,
-    lang: str,
+    set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
+    out_dir: Path, force: bool, lang: str,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
+    from calibration.defaults import calibration_overrides
     from calibration.observations import data_sha256, load_observations
+    from sdmodel.compare import describe
     from sdmodel.figures import overview_writer
-    from sdmodel.model import ChainModel
+    from sdmodel.inputs import run_scenario_pysd
+    from sdmodel.model import DEFAULT_MDL, ChainModel
     from sdmodel.outputs import results_csv_writer
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the run, not after it
     model = ChainModel.from_mdl(model_path)
     chosen = load_scenario(scenario, model=model)
-    overrides = resolve_overrides(chosen, set_values, model=model)
-    results = model.run(overrides, until=until)
+    fitted, fit_record = calibration_overrides(
+        calibration, model_sha256=model.sha256, is_default_model=model.path == DEFAULT_MDL
+    )
+    overrides = {**fitted, **resolve_overrides(chosen, set_values, model=model)}
+    results = run_scenario_pysd(model, chosen, overrides, until=until)
     parameters = {"scenario": chosen.name, "scenario_file": chosen.source, "until": until,
-                  "overrides": overrides, "lang": lang}
+                  **fit_record, "overrides": overrides, "lang": lang,
+                  "schedule": describe([chosen])[0]}
     manifest = build_manifest(model_path=model.path, model_sha256=model.sha256,
                               data_sha256=data_sha256(), parameters=parameters, seed=None,
                               command=_command_line(ctx))
@@ -168,6 +181,100 @@ def simulate(
         write_outputs(out_dir, files, force=force, manifest=manifest)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {', '.join([*files, 'manifest.json'])} to {out_dir} in {elapsed:.1f} s")
+    if fit_record.get("model_matches") is False:
+        click.echo(f"warning: the calibration in {fit_record['calibration']} was fitted to another "
+                   "version of the model; rerun 'asielketen calibrate'", err=True)
+
+
+@main.command()
+@model_option
+@click.option("--until", metavar="YYYY-MM-DD", default=None,
+              help="Back-test: fit to observations before this date, score the ones after.")
+@click.option("--method", type=click.Choice(["lsq", "de"]), default=None,
+              help="Multi-start least squares or differential evolution  "
+                   "[default: calibration.toml]")
+@click.option("--seed", type=int, default=None,
+              help="Seed of starts, DE and bootstrap  [default: calibration.toml]")
+@click.option("--starts", type=click.IntRange(min=1), default=None,
+              help="Least-squares starts  [default: calibration.toml]")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=None,
+              help="Bootstrap refits for the intervals  [default: calibration.toml]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Calibration file  [default: calibration/calibration.toml]")
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def calibrate(
+    ctx: click.Context, model_path: Path | None, until: str | None, method: str | None,
+    seed: int | None, starts: int | None, bootstrap: int | None, config_path: Path | None,
+    out_dir: Path, force: bool, lang: str,
+) -> None:
+    """Fit the model to the observations; write parameters, fit report and figures to --out."""
+    from calibration.command import run_calibration, summary
+
+    with _writing_to(out_dir):
+        result = run_calibration(
+            out_dir=out_dir, until=until, method=method, seed=seed, starts=starts,
+            bootstrap=bootstrap, force=force, config_path=config_path, model_path=model_path,
+            lang=lang, progress=True, command=_command_line(ctx),
+        )
+    click.echo(summary(result), nl=False)
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
+@model_option
+@out_option
+@force_option
+@lang_option
+@click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Latin-hypercube samples of the assumptions per scenario; with N > 0 the "
+              "figures show uncertainty bands (fan_charts.png).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the sample design  [default: drawn and recorded in the manifest]")
+@calibration_option
+@click.pass_context
+@user_errors
+def compare(
+    ctx: click.Context, scenarios: tuple[str, ...], model_path: Path | None, out_dir: Path,
+    force: bool, lang: str, samples: int, seed: int | None, calibration: str | None,
+) -> None:
+    """Run scenarios side by side with the calibrated parameters; write kpis.csv and figures.
+
+    SCENARIO is a name in models/scenarios/ (e.g. baseline, alle-maatregelen, gefaseerd) or a
+    scenario TOML file.
+    """
+    from calibration.observations import data_sha256
+    from sdmodel import compare as comparing
+    from sdmodel.uncertainty import run_uncertainty
+
+    started = time.perf_counter()
+    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    result = comparing.compare(scenarios, model_path=model_path, calibration=calibration)
+    bands = None
+    if samples:
+        bands = run_uncertainty(result.scenarios, result.setup, samples=samples, seed=seed)
+    setup = result.setup
+    parameters = {"scenarios": comparing.describe(result.scenarios),
+                  "calibration": setup.calibration.note,
+                  "calibration_model_matches": setup.calibration.model_matches,
+                  "calibration_values": setup.calibration.values, "samples": samples,
+                  "lang": lang}
+    manifest = build_manifest(model_path=setup.model.path, model_sha256=setup.model.sha256,
+                              data_sha256=data_sha256(), parameters=parameters,
+                              seed=bands.seed if bands is not None else None,
+                              command=_command_line(ctx))
+    files = comparing.comparison_files(result, uncertainty=bands, lang=lang)
+    with _writing_to(out_dir):
+        write_outputs(out_dir, files, force=force, manifest=manifest)
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {len(files) + 1} files (kpis.csv, comparison.png, ...) to {out_dir} "
+               f"in {elapsed:.1f} s")
+    if setup.calibration.model_matches is False:
+        click.echo(f"warning: the calibration in {setup.calibration.note} was fitted to another "
+                   "version of the model; rerun 'asielketen calibrate'", err=True)
 
 
 @main.command()
@@ -187,6 +294,41 @@ def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
         click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
     else:
         click.echo(_doc_table(table.to_dict(orient="records")))
+
+
+@main.command()
+@model_option
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAME|FILE",
+              help="Scenario name in models/scenarios/ or a TOML file; repeatable, the first is "
+              "the main one  [default: baseline, instroom-laag, instroom-hoog]")
+@click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="RESULT_DIR",
+              help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")
+@lang_option
+@out_option
+@force_option
+@click.pass_context
+@user_errors
+def briefing(
+    ctx: click.Context, model_path: Path | None, scenarios: tuple[str, ...],
+    optimized: Path | None, lang: str, out_dir: Path, force: bool,
+) -> None:
+    """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
+    from sdmodel.report import DEFAULT_SCENARIOS, briefing_files, build_briefing
+
+    started = time.perf_counter()
+    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
+                            model_path=model_path)
+    manifest = build_manifest(model_path=result.model_path, model_sha256=result.model_sha256,
+                              data_sha256=result.data_sha256, parameters=result.parameters,
+                              seed=result.seed, command=_command_line(ctx))
+    files = briefing_files(result)
+    with _writing_to(out_dir):
+        write_outputs(out_dir, files, force=force, manifest=manifest)
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote briefing.pdf ({result.page_count} pages), {len(result.figures)} figures "
+               f"(PNG and SVG), kpis.csv and findings.csv to {out_dir} in {elapsed:.1f} s")
 
 
 # -- formatting ------------------------------------------------------------------------------------

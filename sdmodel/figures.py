@@ -1,9 +1,11 @@
 """Figures of model results with observations, labelled in Dutch (default) or English.
 
 Panel functions take ``ax=None`` (meaning the current Axes) and return the Axes they drew on, so
-they compose into any layout. :func:`kpi_overview` puts four of them on one page with a source
-line. Seaborn and matplotlib are imported inside the functions, and the seaborn style is applied
-only within :func:`kpi_overview` (global matplotlib settings are left as they were).
+they compose into any layout. :func:`kpi_overview` puts four of them on one page with the law
+dates marked and a source line. The look (palette, type, number formats, law dates, source line)
+comes from :mod:`sdmodel.style`; seaborn and matplotlib are imported inside the functions, and the
+style is applied only within :func:`kpi_overview` (global matplotlib settings are left as they
+were).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from typing import TYPE_CHECKING
 
 from sdmodel.errors import AsielketenError
 from sdmodel.labels import check_lang, label, text, unit
+from sdmodel.style import DPI, PALETTE, format_number
+
+__all__ = [
+    "DPI", "LEGEND_HEADROOM", "PALETTE", "QUALITY_MARKERS", "TER_APEL_NORM", "format_number",
+    "kpi_overview", "overview_writer", "plot_coa", "plot_housing_wait", "plot_ind_backlog",
+    "plot_kpi", "plot_observations", "plot_ter_apel", "save_figure",
+]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,10 +39,8 @@ QUALITY_MARKERS: dict[str, dict[str, object]] = {
 }
 """Marker per observation quality: primary filled, secondary open, derived a cross."""
 
-PALETTE = "colorblind"
 LEGEND_HEADROOM = 1.3
 """Panels leave this factor of room above the data for the legend (upper left)."""
-DPI = 150
 
 
 # -- panels --------------------------------------------------------------------------------------
@@ -199,11 +206,12 @@ def plot_ter_apel(
     """Panel: Ter Apel occupancy against the 2,000 maximum; returns the Axes drawn on."""
     import matplotlib.pyplot as plt
 
+    from sdmodel.style import mark_threshold
+
     ax = plt.gca() if ax is None else ax
     plot_kpi(results, "ter_apel_occupancy", observations=observations, ax=ax, lang=lang,
              color=_colors(1)[0])
-    ax.axhline(TER_APEL_NORM, color="#c0392b", linestyle=":", linewidth=1.5,
-               label=text("ter_apel_norm", lang))
+    mark_threshold(ax, TER_APEL_NORM, text("ter_apel_norm", lang))
     ax.set_title(text("panel_ter_apel", lang))
     ax.set_ylabel(unit("ter_apel_occupancy", lang))
     _y_from_zero(ax, headroom=LEGEND_HEADROOM)
@@ -252,6 +260,9 @@ def kpi_overview(
 ) -> Figure:
     """Four panels: COA vs capacity, Ter Apel vs 2,000, IND backlog, status holders waiting.
 
+    The law dates of ``calibration/data/timeline.csv`` are drawn as numbered dotted lines (the
+    key is at the foot, above the source line).
+
     Parameters
     ----------
     results
@@ -262,7 +273,7 @@ def kpi_overview(
     lang
         ``"nl"`` (default) or ``"en"``.
     title
-        Figure title; a default title in ``lang`` if ``None``.
+        Figure title (the briefing passes the finding); a default title in ``lang`` if ``None``.
     subtitle
         A second title line, e.g. the scenario name.
     model_sha256
@@ -273,34 +284,41 @@ def kpi_overview(
     Figure
         A matplotlib Figure not registered with pyplot (save it with :func:`save_figure`).
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-    from matplotlib.figure import Figure
+    from sdmodel.style import (
+        figure_style,
+        finish_figure,
+        law_dates,
+        law_key,
+        mark_law_dates,
+        new_figure,
+        source_line,
+    )
 
     check_lang(lang)
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.85), \
-            plt.rc_context({"axes.titleweight": "bold", "axes.titlelocation": "left"}):
-        fig = Figure(figsize=(12, 8.2), layout="constrained")
-        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97), h_pad=0.08, w_pad=0.08)
+    events = law_dates()
+    with figure_style(font_scale=0.95):
+        fig = new_figure(figsize=(12, 8.6))
+        fig.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
         axes = fig.subplots(2, 2, sharex=True).ravel()
         panels: list[Callable[..., Axes]] = [
             plot_coa, plot_ter_apel, plot_ind_backlog, plot_housing_wait
         ]
-        for letter, panel, ax in zip("abcd", panels, axes, strict=True):
+        drawn: list[int] = []
+        for i, (letter, panel, ax) in enumerate(zip("abcd", panels, axes, strict=True)):
             panel(results, observations=observations, ax=ax, lang=lang)
             panel_title = ax.get_title(loc="left") or ax.get_title()
             ax.set_title("")
-            ax.set_title(f"{letter}   {panel_title}", loc="left")
+            drawn += mark_law_dates(ax, events, lang=lang, numbers=i < 2)
+            ax.set_title(f"{letter}   {panel_title}", loc="left", fontsize="medium",
+                         pad=16 if i < 2 else 6)
             _legend(ax)
-        heading = title if title is not None else text("overview_title", lang)
-        if subtitle:
-            heading = f"{heading}\n{subtitle}"
-        fig.suptitle(heading, x=0.01, ha="left", fontsize=14, fontweight="bold")
         if observations is not None:
             _observation_legend(fig, axes, lang=lang)
-        sha = f" ({model_sha256[:8]})" if model_sha256 else ""
-        fig.text(0.01, 0.008, text("source_line", lang).format(sha=sha),
-                 fontsize=8, color="0.35", ha="left", va="bottom")
+        finish_figure(
+            fig, title=title if title is not None else text("overview_title", lang),
+            subtitle=subtitle, notes=[law_key(events, drawn, lang=lang)],
+            source=source_line(lang=lang, model_sha256=model_sha256),
+        )
     return fig
 
 
@@ -357,32 +375,17 @@ def _multi_panel(
 
 
 def _colors(n: int) -> list[tuple[float, float, float]]:
-    import seaborn as sns
+    from sdmodel.style import colors
 
-    return list(sns.color_palette(PALETTE, n_colors=max(n, 3)))[:n]
-
-
-def format_number(value: float, lang: str = "nl") -> str:
-    """Format a number with thousands separators: ``12.345`` / ``1,5`` (nl), ``12,345`` (en)."""
-    whole = float(value).is_integer()
-    out = f"{value:,.0f}" if whole else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if lang == "nl":
-        out = out.translate(str.maketrans({",": ".", ".": ","}))
-    return out
+    return colors(n)
 
 
 def _format_axes(ax: Axes, *, lang: str) -> None:
     """Thousands separators on y, years on x, y starting at zero."""
-    import matplotlib.dates as mdates
-    from matplotlib.ticker import FuncFormatter
+    from sdmodel.style import number_axis, year_axis
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang)))
-    low, high = ax.get_xlim()
-    years = (high - low) / 365.25
-    step = 1 if years <= 8 else 2 if years <= 16 else 5 if years <= 40 else 10
-    ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
-    ax.xaxis.set_minor_locator(mdates.YearLocator(base=1))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    number_axis(ax, lang=lang)
+    year_axis(ax)
     _y_from_zero(ax)
 
 
@@ -406,7 +409,8 @@ def _legend(ax: Axes) -> None:
     ]
     if pairs:
         handles, labels = zip(*pairs, strict=True)
-        ax.legend(handles, labels, loc="upper left", fontsize=8, framealpha=0.9)
+        ax.legend(handles, labels, loc="upper left", fontsize="small", frameon=True,
+                  framealpha=0.9)
 
 
 def _observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None:
@@ -423,5 +427,5 @@ def _observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None
         handles.append(Line2D([], [], linestyle="none", marker=style["marker"], markersize=6,
                               color="0.3", markerfacecolor=face, label=name))
     if handles:
-        fig.legend(handles=handles, loc="outside lower right", ncols=len(handles), fontsize=8,
-                   frameon=False)
+        fig.legend(handles=handles, loc="outside lower right", ncols=len(handles),
+                   fontsize="small", frameon=False)

@@ -7,6 +7,7 @@ human-readable name and unit. Figures, tables and reports look labels up here.
 from __future__ import annotations
 
 from sdmodel.errors import AsielketenError, UnknownVariableError, did_you_mean
+from sdmodel.labels_briefing import BRIEFING_TEXT
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 """Supported label languages; the first is the default."""
@@ -229,6 +230,51 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Source: asielketen model{sha}; observations: CBS, COA, IND, DT&V, "
         "Dutch government and media, see calibration/data",
     },
+    # scenario comparison (sdmodel/figures_compare.py)
+    "compare_title": {"nl": "Asielketen: scenario's vergeleken",
+                      "en": "Asylum chain: scenarios compared"},
+    "fan_title": {"nl": "Asielketen: onzekerheidsbanden ({n} trekkingen per scenario)",
+                  "en": "Asylum chain: uncertainty bands ({n} samples per scenario)"},
+    "cost_title": {"nl": "Kosten per partij, gemiddeld per jaar 2026-2035",
+                   "en": "Cost per actor, average per year 2026-2035"},
+    "panel_coa_compare": {"nl": "Bezetting COA (stippel: reguliere capaciteit)",
+                          "en": "COA occupancy (dashed: regular capacity)"},
+    "panel_coa_fan": {"nl": "Bezetting COA", "en": "COA occupancy"},
+    "panel_ind_backlog": {"nl": "IND: openstaande asielaanvragen",
+                          "en": "IND: pending asylum applications"},
+    "panel_court": {"nl": "Rechtspraak: openstaande beroepen (asiel en status)",
+                    "en": "Courts: pending appeals (asylum and status)"},
+    "panel_status_holders": {"nl": "Statushouders in COA wachtend op woning",
+                             "en": "Status holders in COA waiting for a home"},
+    "panel_undocumented": {"nl": "Ongedocumenteerden op straat",
+                           "en": "Undocumented people on the street"},
+    "threshold": {"nl": "drempel", "en": "threshold"},
+    "measure_dates": {"nl": "Ingangsdata van maatregelen (genummerde lijnen)",
+                      "en": "Start dates of measures (numbered lines)"},
+    "band_90": {"nl": "90%-interval", "en": "90% interval"},
+    "band_50": {"nl": "50%-interval", "en": "50% interval"},
+    "median": {"nl": "mediaan", "en": "median"},
+    "actor_coa": {"nl": "COA-opvang", "en": "COA reception"},
+    "actor_ind": {"nl": "IND", "en": "IND"},
+    "actor_courts": {"nl": "Rechtspraak", "en": "Courts"},
+    "actor_dtv": {"nl": "DT&V", "en": "DT&V"},
+    "actor_flex_housing": {"nl": "Flexwoningen (subsidie)", "en": "Flexible housing (subsidy)"},
+    "eur_million_per_year": {"nl": "miljoen euro per jaar", "en": "EUR million per year"},
+    "source_line_compare": {
+        "nl": "Bron: model asielketen{sha}; parameters: {calibration}; maatregelen en aannames: "
+        "sdmodel/measures.py; cijfers: calibration/data",
+        "en": "Source: asielketen model{sha}; parameters: {calibration}; measures and "
+        "assumptions: sdmodel/measures.py; figures: calibration/data",
+    },
+    "law_dates": {"nl": "Wetsdata", "en": "Law dates"},
+    "scenario": {"nl": "scenario", "en": "scenario"},
+    "source_model": {"nl": "Bron: model asielketen{model}",
+                     "en": "Source: asielketen model{model}"},
+    "source_data": {
+        "nl": "data: CBS, COA, IND, DT&V, Rijksoverheid en media (calibration/data)",
+        "en": "data: CBS, COA, IND, DT&V, Dutch government and media (calibration/data)",
+    },
+    **BRIEFING_TEXT,  # the briefing figures and PDF (sdmodel/labels_briefing.py)
 }
 """Fixed texts used in figures, per language."""
 

@@ -1,19 +1,41 @@
-"""Scenario files (TOML) -> validated model overrides.
+"""Scenario files (TOML) -> validated model overrides, measures, capacity funding and thresholds.
 
 A scenario file looks like this::
 
-    name = "instroom-hoog"
-    description = "MPP high band, law as of 2025"
+    name = "gefaseerd"
+    description = "Maatregelen na elkaar ingevoerd"
 
     [inflow]
-    band = "high"            # low | mid | high, or a number 0..1 (position in the MPP band)
+    band = "mid"             # low | mid | high, or a number 0..1 (position in the MPP band)
+    # or a custom series of first applications per month (linear between the points):
+    # first_applications_per_month = [["2026-01-01", 2600], ["2030-01-01", 3000]]
 
-    [set]                    # optional: model constants, Vensim names as in the .mdl
+    [set]                    # optional: model constants from 2014 on, Vensim names as in the .mdl
     "time to acquire regular capacity" = 12
 
-A bare name (``"instroom-hoog"``) resolves to ``models/scenarios/<name>.toml``. Every problem is
-reported as a :class:`~sdmodel.errors.DataFileError` or
-:class:`~sdmodel.errors.UnknownVariableError` that names the file, the key and the fix.
+    [measures.two_status]    # a measure of sdmodel.measures.MEASURES on a phased schedule
+    start = "2027-01-01"     # default: the measure's planned date
+    ramp_months = 12         # 0 = a step on the start date
+    intensity = 1            # final intensity, 0..1
+    milestones = [["2027-07-01", 0.25]]
+    enabled = true           # a switch for uncertain votes
+    ind_hours = 5.0          # an effect size, within the measure's declared range
+
+    [capacity.ind_staff]     # capacity funding of sdmodel.measures.LEVERS
+    amount = 200             # FTE
+    start = "2026-01-01"
+    ramp_months = 6
+
+    [thresholds]
+    coa_occupancy = 60000    # persons; or coa_occupancy_share = 1.0 (of regular capacity)
+    ter_apel = 2000
+
+A bare name (``"gefaseerd"``) resolves to ``models/scenarios/<name>.toml``. Measures and capacity
+act from their start date inside the scenario period (after the history); ``[set]`` acts from
+2014, so it may not move a "Policy input" or "Capacity lever" of the .mdl away from its default
+(use the measure or the lever instead). Every
+problem is reported as a :class:`~sdmodel.errors.DataFileError` or
+:class:`~sdmodel.errors.UnknownVariableError` that names the file, the line, the key and the fix.
 """
 
 from __future__ import annotations
@@ -26,6 +48,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError, did_you_mean
+from sdmodel.measures import CapacitySetting, MeasureSetting
+from sdmodel.scenario_tables import (
+    Period,
+    Thresholds,
+    Where,
+    check_not_policy,
+    parse_capacity,
+    parse_inflow_series,
+    parse_measures,
+    parse_thresholds,
+)
 
 if TYPE_CHECKING:
     from sdmodel.model import ChainModel
@@ -34,8 +67,11 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "models" / "scenarios"
 DEFAULT_SCENARIO = "baseline"
 INFLOW_BAND_VARIABLE = "MPP inflow band position"
 BANDS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}
-TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "description", "inflow", "set")
-INFLOW_KEYS: tuple[str, ...] = ("band",)
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "name", "description", "inflow", "set", "measures", "capacity", "thresholds"
+)
+INFLOW_KEYS: tuple[str, ...] = ("band", "first_applications_per_month")
+HISTORY_END_VARIABLE = "history end time"
 
 
 @dataclass(frozen=True)
@@ -49,15 +85,33 @@ class Scenario:
     description
         One-paragraph description for reports.
     overrides
-        Vensim variable name -> value, including the inflow band position.
+        Vensim variable name -> value, including the inflow band position (constants from 2014).
     source
         The TOML file it was read from (``None`` if built in code).
+    measures
+        Scheduled measures (including switched-off ones, ``enabled`` false).
+    capacity
+        Scheduled capacity funding.
+    thresholds
+        Limits the comparison counts months above.
+    inflow_series
+        ``(model month, first applications per month)`` points of a custom inflow; empty for the
+        MPP band.
     """
 
     name: str
     description: str = ""
     overrides: dict[str, float] = field(default_factory=dict)
     source: Path | None = None
+    measures: tuple[MeasureSetting, ...] = ()
+    capacity: tuple[CapacitySetting, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    inflow_series: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def active_measures(self) -> tuple[MeasureSetting, ...]:
+        """The measures that are switched on and not at zero intensity."""
+        return tuple(m for m in self.measures if m.enabled and not m.schedule.is_zero)
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -102,14 +156,16 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
     Returns
     -------
     Scenario
-        With ``overrides`` holding the inflow band position (if ``[inflow]`` is given) and the
-        ``[set]`` values.
+        With ``overrides`` holding the inflow band position (if ``[inflow] band`` is given) and
+        the ``[set]`` values, and the parsed measures, capacity, thresholds and inflow series.
 
     Raises
     ------
     DataFileError
         If the file is missing, is not valid TOML, has unknown keys, an unknown band, a value that
-        is not a number, a variable that is not a constant, or a value outside the variable's range.
+        is not a number, a variable that is not a constant, a value outside the variable's range,
+        a policy input changed in ``[set]``, an unknown measure or lever, an impossible date or a
+        date outside the scenario period, or an effect size outside its range.
     UnknownVariableError
         If ``[set]`` names a variable the model does not have.
     """
@@ -123,13 +179,17 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
     _check_keys(data, TOP_LEVEL_KEYS, path=path, raw=raw, table=None)
     name = _string(data, "name", path=path, default=path.stem)
     description = _string(data, "description", path=path, default="")
+    where = Where(path, raw)
 
     overrides: dict[str, float] = {}
     inflow = _table(data, "inflow", path=path)
     _check_keys(inflow, INFLOW_KEYS, path=path, raw=raw, table="inflow")
+    if "band" in inflow and "first_applications_per_month" in inflow:
+        raise DataFileError(f"{where.at('inflow', 'first_applications_per_month')} gives both "
+                            "band and first_applications_per_month; keep only one of them")
     if "band" in inflow:
-        where = f"{path}{_at_line(raw, 'band')}: [inflow]"
-        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"], source=where)
+        source = f"{path}{_at_line(raw, 'band')}: [inflow]"
+        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"], source=source)
 
     settings = _table(data, "set", path=path)
     if INFLOW_BAND_VARIABLE in settings and "band" in inflow:
@@ -147,10 +207,29 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
 
     names, doc = model.names(), _doc_by_name(model)
     for key, value in overrides.items():
-        where = "[set]" if key in settings else "[inflow] band sets"
-        source = f"{path}{_at_line(raw, key)}: {where}"
+        where_key = "[set]" if key in settings else "[inflow] band sets"
+        source = f"{path}{_at_line(raw, key)}: {where_key}"
         _check_override(key, value, names=names, doc=doc, source=source)
-    return Scenario(name=name, description=description, overrides=overrides, source=path)
+
+    defaults = _defaults(model)
+    for key, value in settings.items():
+        check_not_policy(key, float(value), defaults=defaults, doc=doc,
+                          source=f"{path}{_at_line(raw, key)}: [set]")
+    period = Period(first=defaults.get(HISTORY_END_VARIABLE, 0.0), end=model.final_time)
+    inflow_points = ()
+    if "first_applications_per_month" in inflow:
+        inflow_points = parse_inflow_series(inflow["first_applications_per_month"],
+                                            where=where, period=period)
+    return Scenario(
+        name=name,
+        description=description,
+        overrides=overrides,
+        source=path,
+        measures=parse_measures(_table(data, "measures", path=path), where=where, period=period),
+        capacity=parse_capacity(_table(data, "capacity", path=path), where=where, period=period),
+        thresholds=parse_thresholds(_table(data, "thresholds", path=path), where=where),
+        inflow_series=inflow_points,
+    )
 
 
 def band_position(band: Any, *, source: str) -> float:
@@ -333,6 +412,13 @@ def _at_line(raw: str, key: str) -> str:
             if stripped.startswith(form) and stripped[len(form) :].lstrip()[:1] in ("=", ""):
                 return f":{number}"
     return ""
+
+
+def _defaults(model: ChainModel) -> dict[str, float]:
+    """The model's values at time 0 without overrides (constants keep them over the run)."""
+    from sdmodel.inputs import base_values
+
+    return base_values(model, {})
 
 
 def _doc_by_name(model: ChainModel) -> dict[str, dict[str, Any]]:

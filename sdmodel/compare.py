@@ -1,0 +1,404 @@
+"""Run scenarios side by side and summarise them in a KPI table and a cost table.
+
+:func:`prepare` loads the model once (PySD for names, ranges and defaults; the batch simulator
+for running) with the committed calibration; :func:`run_scenarios` runs any number of scenarios as
+one batch and returns their monthly KPIs; :func:`kpi_table` and :func:`cost_table` summarise them;
+:func:`compare` does all of it for scenario names or files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sdmodel.errors import AsielketenError
+from sdmodel.inputs import Calibration, calibrated_constants, model_limits, scenario_series
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.batch import BatchModel
+    from sdmodel.model import ChainModel
+    from sdmodel.scenario import Scenario
+    from sdmodel.uncertainty import Uncertainty
+
+ENGINES = ("batch", "pysd")
+PERIOD = ("2026-01-01", "2035-12-01")
+"""The scenario period the table summarises (month starts, inclusive)."""
+REPORT_YEAR = 2030
+COST_ACTORS: dict[str, tuple[str, ...]] = {
+    "coa": ("cost_coa_regular", "cost_coa_emergency"),
+    "ind": ("cost_ind",),
+    "courts": ("cost_courts",),
+    "dtv": ("cost_dtv",),
+    "flex_housing": ("cost_flexible_housing",),
+}
+"""Cost KPIs per paying actor (COA reception, IND, courts, DT&V, flexible housing subsidy)."""
+
+TABLE_COLUMNS: dict[str, str] = {
+    "coa_peak": "highest COA occupancy in the scenario period (persons)",
+    "coa_peak_month": "month of that peak (YYYY-MM)",
+    "coa_2030": "COA occupancy, average of 2030 (persons)",
+    "coa_emergency_2030": "of which in emergency reception, average of 2030 (persons)",
+    "coa_months_above_threshold": "months in 2026-2035 with COA occupancy above the threshold",
+    "ter_apel_months_above_threshold": "months in 2026-2035 with Ter Apel above its threshold",
+    "ind_backlog_2030": "IND pending asylum applications, average of 2030 (cases)",
+    "ind_wait_weeks_2030": "IND waiting time, average of 2030 (weeks)",
+    "court_backlog_2030": "pending asylum and status appeals, average of 2030 (cases)",
+    "status_holders_waiting_2030": "status holders in COA waiting for a home, 2030 (persons)",
+    "status_holders_beyond_14_weeks_2030": "of whom waiting beyond 14 weeks, 2030 (persons)",
+    "undocumented_on_street_2030": "people without residence rights on the street, 2030",
+    "reassessments_2030": "permit reassessments in 2030 (persons per year)",
+    "housing_outflow_2030": "status holders housed in 2030 (persons per year)",
+    **{f"cost_{actor}_meur": f"cost of {actor}, average per year 2026-2035 (EUR million)"
+       for actor in COST_ACTORS},
+    "cost_total_meur": "total cost, average per year 2026-2035 (EUR million)",
+}
+"""The columns of kpis.csv after ``scenario``, with their meaning."""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a comparison needs, loaded once.
+
+    Attributes
+    ----------
+    model
+        The PySD model (names, ranges, comments; the reference runs).
+    batch
+        The compiled batch simulator of the same .mdl.
+    calibration
+        The constants every run starts from, with their origin.
+    defaults
+        Every constant's value in the .mdl.
+    limits
+        ``[min, max]`` of every constant that declares one.
+    """
+
+    model: ChainModel
+    batch: BatchModel
+    calibration: Calibration
+    defaults: dict[str, float]
+    limits: dict[str, tuple[float, float]]
+
+    def base(self, scenario: Scenario) -> dict[str, float]:
+        """Constants of a scenario without its measures: defaults, calibration, then [set]."""
+        return {**self.defaults, **self.calibration.values, **scenario.overrides}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    scenarios
+        The scenarios, in the order given.
+    results
+        Scenario name -> monthly KPIs (index ``date``, as ``ChainModel.run`` returns them).
+    kpis
+        One row per scenario (see :data:`TABLE_COLUMNS`).
+    costs
+        Long table ``scenario, year, actor, cost_eur`` for the years of the scenario period.
+    setup
+        The model, calibration and defaults used.
+    """
+
+    scenarios: tuple[Scenario, ...]
+    results: dict[str, pd.DataFrame]
+    kpis: pd.DataFrame
+    costs: pd.DataFrame
+    setup: Setup
+
+
+def prepare(model_path: Path | str | None = None, *, calibration: str | None = None) -> Setup:
+    """Load the model (PySD and batch) and the calibration once.
+
+    Parameters
+    ----------
+    model_path
+        The .mdl file; default the project's model.
+    calibration
+        ``None``: the committed calibration (``calibration/fitted``) for the project's model;
+        ``"none"``: the model's defaults; else a calibration output folder.
+    """
+    from sdmodel.batch import BatchModel
+    from sdmodel.model import DEFAULT_MDL, ChainModel
+
+    model = ChainModel.from_mdl(model_path)
+    batch = BatchModel.from_mdl(model.path)
+    constants = {k: float(v) for k, v in batch.constants.items() if np.ndim(v) == 0}
+    fitted = calibrated_constants(calibration, model_sha256=model.sha256,
+                                  is_default_model=model.path == DEFAULT_MDL)
+    return Setup(model, batch, fitted, constants, model_limits(model))
+
+
+def run_scenarios(scenarios: Sequence[Scenario], setup: Setup, *, engine: str = "batch"
+                  ) -> dict[str, pd.DataFrame]:
+    """Run scenarios and return their monthly KPIs.
+
+    Parameters
+    ----------
+    scenarios
+        Loaded scenarios (names must be unique).
+    setup
+        From :func:`prepare`.
+    engine
+        ``"batch"`` (all scenarios in one vectorised run) or ``"pysd"`` (one PySD run each, the
+        reference implementation).
+
+    Returns
+    -------
+    dict
+        Scenario name -> DataFrame indexed by month start, one column per KPI.
+
+    Raises
+    ------
+    AsielketenError
+        For an unknown engine or duplicate scenario names.
+    """
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise AsielketenError(f"scenario names must differ, got {', '.join(names)}; "
+                              "give each scenario file its own name")
+    if engine not in ENGINES:
+        raise AsielketenError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
+    if engine == "pysd":
+        return {s.name: _run_pysd(s, setup) for s in scenarios}
+    return _run_batch(scenarios, setup)
+
+
+def _run_batch(scenarios: Sequence[Scenario], setup: Setup) -> dict[str, pd.DataFrame]:
+    from sdmodel.batch_kpis import run_monthly, to_frames
+
+    times = setup.batch.time_grid()
+    n = len(scenarios)
+    bases = [setup.base(s) for s in scenarios]
+    series = [scenario_series(s, base=b, times=times, limits=setup.limits)
+              for s, b in zip(scenarios, bases, strict=True)]
+    params: dict[str, object] = {}
+    changed = set(setup.calibration.values).union(*(s.overrides for s in scenarios))
+    for name in sorted(changed):
+        params[name] = np.array([b[name] for b in bases])
+    for name in sorted(set().union(*series)):
+        params[name] = np.column_stack([
+            s.get(name, np.full(len(times), b.get(name, np.nan)))
+            for s, b in zip(series, bases, strict=True)
+        ])
+    monthly = run_monthly(setup.batch, params, n=n)
+    return to_frames(monthly, [s.name for s in scenarios])
+
+
+def _run_pysd(scenario: Scenario, setup: Setup) -> pd.DataFrame:
+    from sdmodel.inputs import run_scenario_pysd
+
+    constants = {**setup.calibration.values, **scenario.overrides}
+    return run_scenario_pysd(setup.model, scenario, constants)
+
+
+def kpi_table(results: dict[str, pd.DataFrame], scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """Return one row per scenario with the columns of :data:`TABLE_COLUMNS`.
+
+    Occupancies, backlogs and waiting people are averages of the monthly values of
+    :data:`REPORT_YEAR`; flows are that year's totals; months above a threshold count the month
+    starts of the scenario period (2026-2035) above the scenario's threshold; costs are averages
+    per calendar year over the period, in EUR million.
+    """
+    import pandas as pd
+
+    rows = []
+    for scenario in scenarios:
+        frame = results[scenario.name].loc[PERIOD[0]:PERIOD[1]]
+        year = frame.loc[str(REPORT_YEAR)]
+        coa = frame["coa_occupancy_total"]
+        limits = scenario.thresholds
+        coa_limit = (limits.coa_occupancy if limits.coa_occupancy is not None
+                     else limits.coa_occupancy_share * frame["coa_regular_capacity"])
+        row = {
+            "scenario": scenario.name,
+            "coa_peak": coa.max(),
+            "coa_peak_month": coa.idxmax().strftime("%Y-%m"),
+            "coa_2030": year["coa_occupancy_total"].mean(),
+            "coa_emergency_2030": year["coa_occupancy_emergency"].mean(),
+            "coa_months_above_threshold": int((coa > coa_limit).sum()),
+            "ter_apel_months_above_threshold": int(
+                (frame["ter_apel_occupancy"] > limits.ter_apel).sum()),
+            "ind_backlog_2030": year["ind_pending_asylum"].mean(),
+            "ind_wait_weeks_2030": year["ind_average_wait_weeks"].mean(),
+            "court_backlog_2030": (year["court_appeals_pending"]
+                                   + year["court_status_appeals_pending"]).mean(),
+            "status_holders_waiting_2030": year["coa_status_holders_waiting"].mean(),
+            "status_holders_beyond_14_weeks_2030": year["status_holders_beyond_norm"].mean(),
+            "undocumented_on_street_2030": year["undocumented_on_street"].mean(),
+            "reassessments_2030": year["reassessments"].sum(),
+            "housing_outflow_2030": year["status_holders_housed"].sum(),
+        }
+        annual = frame.groupby(frame.index.year).sum()
+        total = 0.0
+        for actor, columns in COST_ACTORS.items():
+            value = annual[list(columns)].sum(axis=1).mean() / 1e6
+            row[f"cost_{actor}_meur"] = value
+            total += value
+        row["cost_total_meur"] = total
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["scenario", *TABLE_COLUMNS])
+    return _rounded(table)
+
+
+def cost_table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Return the cost per actor per calendar year of the scenario period (long format).
+
+    Columns ``scenario, year, actor, cost_eur``; actors as in :data:`COST_ACTORS`.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, frame in results.items():
+        period = frame.loc[PERIOD[0]:PERIOD[1]]
+        annual = period.groupby(period.index.year).sum()
+        for year, values in annual.iterrows():
+            for actor, columns in COST_ACTORS.items():
+                rows.append({"scenario": name, "year": int(year), "actor": actor,
+                             "cost_eur": round(float(values[list(columns)].sum()))})
+    return pd.DataFrame(rows, columns=["scenario", "year", "actor", "cost_eur"])
+
+
+def compare(
+    scenarios: Sequence[str | Path],
+    *,
+    model_path: Path | str | None = None,
+    calibration: str | None = None,
+    setup: Setup | None = None,
+    engine: str = "batch",
+) -> Comparison:
+    """Load scenarios by name or file, run them with the calibrated parameters, summarise them.
+
+    Parameters
+    ----------
+    scenarios
+        Scenario names in ``models/scenarios/`` or TOML files.
+    model_path
+        The .mdl file (ignored when ``setup`` is given).
+    calibration
+        Which calibrated constants to use (see :func:`prepare`; ignored with ``setup``).
+    setup
+        A prepared model (see :func:`prepare`), to reuse across calls.
+    engine
+        ``"batch"`` or ``"pysd"`` (see :func:`run_scenarios`).
+
+    Raises
+    ------
+    AsielketenError
+        For no scenarios, a scenario file that does not load, or duplicate names.
+    """
+    from sdmodel.scenario import load_scenario
+
+    if not scenarios:
+        raise AsielketenError("give at least one scenario, e.g. baseline alle-maatregelen")
+    setup = setup or prepare(model_path, calibration=calibration)
+    loaded = tuple(load_scenario(name, model=setup.model) for name in scenarios)
+    results = run_scenarios(loaded, setup, engine=engine)
+    return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), setup)
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for column in out.columns:
+        if column.endswith("_meur") or column == "ind_wait_weeks_2030":
+            out[column] = out[column].astype(float).round(1)
+        elif column not in ("scenario", "coa_peak_month") and not column.startswith("coa_months"):
+            out[column] = out[column].astype(float).round(0).astype(int)
+    return out
+
+
+def comparison_files(
+    comparison: Comparison,
+    *,
+    uncertainty: Uncertainty | None = None,
+    lang: str = "nl",
+) -> dict[str, Callable[[Path], None]]:
+    """Return the output files of a comparison: name -> writer (see :mod:`sdmodel.outputs`).
+
+    Always ``kpis.csv`` (one row per scenario), ``kpis_columns.csv`` (what each column means),
+    ``costs.csv`` (per actor per year), ``results.csv`` (monthly KPIs of every scenario),
+    ``comparison.png`` and ``costs.png``; with ``uncertainty`` also ``fan_charts.png``,
+    ``bands.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` (the design) and
+    ``uncertain_parameters.csv`` (what was sampled, with ranges and sources).
+    """
+    import pandas as pd
+
+    from sdmodel.figures_compare import (
+        comparison_figure,
+        cost_figure,
+        fan_chart_figure,
+        save_figure,
+    )
+
+    setup, scenarios = comparison.setup, comparison.scenarios
+    figure_options = {"lang": lang, "model_sha256": setup.model.sha256,
+                      "calibration": setup.calibration.note}
+    legend = pd.DataFrame({"column": list(TABLE_COLUMNS), "meaning": list(TABLE_COLUMNS.values())})
+    monthly = pd.concat({name: frame for name, frame in comparison.results.items()},
+                        names=["scenario", "date"]).reset_index()
+    files: dict[str, Callable[[Path], None]] = {
+        "kpis.csv": _csv(comparison.kpis),
+        "kpis_columns.csv": _csv(legend),
+        "costs.csv": _csv(comparison.costs),
+        "results.csv": _csv(monthly),
+        "comparison.png": lambda path: save_figure(
+            comparison_figure(comparison.results, scenarios, **figure_options), path),
+        "costs.png": lambda path: save_figure(
+            cost_figure(comparison.costs, scenarios, **figure_options), path),
+    }
+    if uncertainty is not None:
+        samples = len(uncertainty.design)
+        params = pd.DataFrame([vars(p) for p in uncertainty.parameters])
+        files.update({
+            "fan_charts.png": lambda path: save_figure(fan_chart_figure(
+                uncertainty.bands, scenarios, samples=samples, **figure_options), path),
+            "bands.csv": _csv(uncertainty.bands),
+            "kpis_uncertainty.csv": _csv(uncertainty.summary),
+            "samples.csv": _csv(uncertainty.design),
+            "uncertain_parameters.csv": _csv(params),
+        })
+    return files
+
+
+def describe(scenarios: Sequence[Scenario]) -> list[dict[str, object]]:
+    """Return what each scenario sets (for the run manifest): file, constants, measures with
+    their schedules and effect sizes, capacity funding and thresholds."""
+    out = []
+    for s in scenarios:
+        out.append({
+            "name": s.name,
+            "file": str(s.source) if s.source else None,
+            "overrides": s.overrides,
+            "inflow_series": list(s.inflow_series),
+            "measures": [{
+                "measure": m.measure.name, "enabled": m.enabled,
+                "start": m.schedule.start.isoformat(), "ramp_months": m.schedule.ramp_months,
+                "intensity": m.schedule.intensity,
+                "milestones": [[d.isoformat(), v] for d, v in m.schedule.milestones],
+                "effects": {e.key: m.value(e.key) for e in m.measure.effects},
+            } for m in s.measures],
+            "capacity": [{"lever": c.lever.name, "amount": c.amount,
+                          "start": c.schedule.start.isoformat(),
+                          "ramp_months": c.schedule.ramp_months} for c in s.capacity],
+            "thresholds": vars(s.thresholds),
+        })
+    return out
+
+
+def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        out = frame.copy()
+        for column in out.columns:
+            if str(out[column].dtype).startswith("datetime"):
+                out[column] = out[column].dt.strftime("%Y-%m-%d")
+        out.to_csv(path, index=False, lineterminator="\n")
+
+    return write

@@ -1,0 +1,425 @@
+"""The one figure style of the project: palette, type, number formats, law dates, source line.
+
+Every figure (the KPI overview of ``simulate``, the briefing figures, the comparison and
+calibration figures) draws inside :func:`figure_style` and formats its numbers with
+:func:`format_number`, so all of them look alike: seaborn's ``whitegrid`` with the colour-blind
+safe ``colorblind`` palette, large type, Dutch number formats by default (``1.234,5``; English
+``1,234.5`` with ``lang="en"``), law dates from ``calibration/data/timeline.csv`` as numbered
+dotted lines, thresholds as labelled lines and a source line at the foot of each figure.
+
+Matplotlib and seaborn are imported inside the functions; global matplotlib settings are only
+changed within :func:`figure_style`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdmodel.labels import check_lang, text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+PALETTE = "colorblind"
+"""Seaborn palette of every figure (distinguishable with the common colour-vision deficiencies)."""
+DPI = 150
+FIGSIZE = (11.69, 7.6)
+"""Size of a single briefing figure in inches: the width of an A4 page in landscape."""
+FONT_SCALE = 1.2
+TITLE_WIDTH = 95
+"""Characters per line of a figure title before it wraps (at :data:`FIGSIZE`)."""
+THRESHOLD_COLOR = "#c0392b"
+LAW_COLOR = "0.45"
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+LAW_STATUSES: tuple[str, ...] = ("in_force", "applies")
+"""Statuses in timeline.csv that mark a law date (a rule that starts to apply)."""
+LAW_LABELS: dict[str, dict[str, str]] = {
+    "dwangsom": {"nl": "dwangsommen IND opgeschort", "en": "IND penalty payments suspended"},
+    "decision_period": {"nl": "beslistermijn asiel verlengd", "en": "decision period extended"},
+    "ter_apel": {"nl": "dwangsom Ter Apel boven 2.000", "en": "Ter Apel penalty above 2,000"},
+    "lvv": {"nl": "einde rijksfinanciering LVV", "en": "end of national LVV funding"},
+    "eu_pact": {"nl": "EU-Migratiepact van toepassing", "en": "EU Pact applies"},
+}
+"""Short labels of law dates per timeline.csv ``measure``; others use the event text."""
+MERGE_DAYS = 120
+"""Law dates of one measure closer than this are shown as one marker (the later date)."""
+
+
+# -- style ----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def figure_style(*, font_scale: float = FONT_SCALE) -> Iterator[None]:
+    """Apply the project style (seaborn whitegrid, large type) within a ``with`` block."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    rc = {"axes.titleweight": "bold", "axes.titlelocation": "left", "figure.titleweight": "bold",
+          "legend.frameon": False,
+          "axes.prop_cycle": plt.cycler(color=colors(8))}
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=font_scale), \
+            plt.rc_context(rc):
+        yield
+
+
+def colors(n: int) -> list[tuple[float, float, float]]:
+    """Return ``n`` colours of :data:`PALETTE` (it has ten; more repeat)."""
+    import seaborn as sns
+
+    return list(sns.color_palette(PALETTE, n_colors=max(n, 3)))[:n]
+
+
+def new_figure(*, figsize: tuple[float, float] = FIGSIZE) -> Figure:
+    """Return an empty Figure with constrained layout, not registered with pyplot."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def finish_figure(
+    fig: Figure, *, title: str, subtitle: str | None = None, source: str | None = None,
+    notes: Sequence[str] = (),
+) -> Figure:
+    """Add the title (the finding, wrapped), a subtitle and the foot lines to ``fig``.
+
+    The title is the figure's suptitle (bold); the subtitle is set in normal weight on a line
+    that the suptitle keeps free, so constrained layout leaves room for both. The foot (notes,
+    then the source line) is the figure's ``supxlabel``, in small grey type. Lines wrap to the
+    figure's width.
+
+    Parameters
+    ----------
+    fig
+        A figure with constrained layout.
+    title
+        The finding the figure shows, in one sentence.
+    subtitle
+        What is shown, with units (one line under the title).
+    source
+        The source line (see :func:`source_line`).
+    notes
+        Further foot lines above the source line (e.g. the law-date key).
+
+    Returns
+    -------
+    Figure
+        ``fig``.
+    """
+    import matplotlib as mpl
+
+    width_pt = fig.get_figwidth() * 72
+    base = mpl.rcParams["font.size"]
+    size = round(base * 1.05, 1)
+    heading = wrap(title, int(width_pt / (size * 0.62)))
+    lines = heading.count("\n") + 1
+    if subtitle:
+        heading += "\n "  # a free line for the subtitle
+    fig.suptitle(heading, x=0.01, ha="left", fontsize=size, fontweight="bold", linespacing=1.3)
+    if subtitle:
+        pad = fig.get_layout_engine().get()["h_pad"] * 72  # where constrained layout puts it
+        y = 1 - (pad + lines * size * 1.3 * 1.2 + 1) / (fig.get_figheight() * 72)
+        fig.text(0.01, y, wrap(subtitle, int(width_pt / (size * 0.52))).split("\n")[0],
+                 ha="left", va="top", fontsize=round(base * 0.9, 1), color="0.25")
+    foot_size = round(base * 0.66, 1)
+    foot = [wrap(note, int(width_pt / (foot_size * 0.56))) for note in notes if note]
+    if source:
+        foot.append(wrap(source, int(width_pt / (foot_size * 0.56))))
+    if foot:  # as the figure's x label: constrained layout then keeps room for it
+        fig.supxlabel("\n".join(foot), x=0.01, ha="left", fontsize=foot_size, color="0.3",
+                      linespacing=1.3)
+    return fig
+
+
+def retitle(fig: Figure, *, title: str, subtitle: str | None = None) -> Figure:
+    """Replace the title of a figure whose constrained layout has a ``rect`` (a panel figure).
+
+    Constrained layout leaves no room for a suptitle inside a ``rect``, so the rect is lowered
+    by the height of the new title (the finding, wrapped, in bold) and its subtitle, which are
+    set above it.
+
+    Parameters
+    ----------
+    fig
+        A figure with constrained layout (with or without a rect).
+    title
+        The finding.
+    subtitle
+        What is shown (normal weight, one line).
+    """
+    width_pt, height_pt = fig.get_figwidth() * 72, fig.get_figheight() * 72
+    size, sub_size = 14.0, 11.5
+    heading = wrap(title, int(width_pt / (size * 0.62)))
+    lines = heading.count("\n") + 1
+    title_pt = 6 + lines * size * 1.3 * 1.2 + (sub_size * 1.6 if subtitle else 0) + 4
+    engine = fig.get_layout_engine()
+    left, bottom, width, height = engine.get().get("rect") or (0, 0, 1, 1)
+    engine.set(rect=(left, bottom, width, max(height - title_pt / height_pt, 0.5)))
+    fig.suptitle(heading, x=0.01, y=1 - 6 / height_pt, ha="left", va="top", fontsize=size,
+                 fontweight="bold", linespacing=1.3)
+    if subtitle:
+        y = 1 - (6 + lines * size * 1.3 * 1.2 + 1) / height_pt
+        fig.text(0.01, y, subtitle, ha="left", va="top", fontsize=sub_size, color="0.25")
+    return fig
+
+
+def wrap(value: str, width: int) -> str:
+    """Wrap ``value`` at ``width`` characters, keeping explicit line breaks.
+
+    Non-breaking spaces (U+00A0) hold words together (the law-date key keeps each date whole).
+    """
+    return "\n".join(textwrap.fill(part, max(width, 10), break_on_hyphens=False)
+                     for part in value.split("\n"))
+
+
+def save_figure(fig: Figure, path: Path | str, *, dpi: int = DPI) -> Path:
+    """Save ``fig`` in the format of the path's suffix (``.png``, ``.svg``, ``.pdf``)."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi, format=path.suffix.lstrip(".") or "png", facecolor="white")
+    return path
+
+
+# -- numbers and dates ----------------------------------------------------------------------------
+
+
+def format_number(value: float, lang: str = "nl", *, decimals: int | None = None) -> str:
+    """Format a number with thousands separators, the Dutch way by default.
+
+    Parameters
+    ----------
+    value
+        The number.
+    lang
+        ``"nl"``: ``1.234,5``; ``"en"``: ``1,234.5``.
+    decimals
+        Fixed number of decimals; ``None``: none for whole numbers, else up to two (trailing
+        zeros dropped).
+
+    Returns
+    -------
+    str
+        E.g. ``format_number(63012.4, decimals=0) == "63.012"``.
+    """
+    value = float(value)
+    if decimals is not None:
+        out = f"{value:,.{decimals}f}"
+    elif value.is_integer():
+        out = f"{value:,.0f}"
+    else:
+        out = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if out.startswith("-") and float(out[1:].replace(",", "")) == 0:
+        out = out[1:]
+    if check_lang(lang) == "nl":
+        out = out.translate(str.maketrans({",": ".", ".": ","}))
+    return out
+
+
+def format_count(value: float, lang: str = "nl") -> str:
+    """Format a count of people or cases for a sentence: 3 significant digits, Dutch separators.
+
+    ``63012 -> "63.000"``, ``1234 -> "1.230"``, ``87 -> "87"``.
+    """
+    value = float(value)
+    if abs(value) >= 1000:
+        digits = len(str(int(abs(value)))) - 3
+        value = round(value, -digits)
+    return format_number(round(value), lang, decimals=0)
+
+
+def format_percent(fraction: float, lang: str = "nl", *, decimals: int = 0) -> str:
+    """Format a fraction as a percentage: ``0.283 -> "28%"`` (``"28,3%"`` with one decimal)."""
+    return f"{format_number(100 * fraction, lang, decimals=decimals)}%"
+
+
+def format_euro(value: float, lang: str = "nl", *, decimals: int = 1) -> str:
+    """Format an amount in euros in millions or billions: ``"€ 2,1 mld"`` / ``"EUR 2.1 bn"``."""
+    check_lang(lang)
+    prefix = "€ " if lang == "nl" else "EUR "
+    if abs(value) >= 1e9:
+        unit = "mld" if lang == "nl" else "bn"
+        return f"{prefix}{format_number(value / 1e9, lang, decimals=decimals)} {unit}"
+    if abs(value) >= 1e6:
+        unit = "mln" if lang == "nl" else "m"
+        return f"{prefix}{format_number(value / 1e6, lang, decimals=decimals)} {unit}"
+    return f"{prefix}{format_number(round(value), lang, decimals=0)}"
+
+
+def format_month(date: dt.date | pd.Timestamp, lang: str = "nl") -> str:
+    """Format a month: ``"maart 2024"`` (nl), ``"March 2024"`` (en)."""
+    return f"{MONTHS[check_lang(lang)][date.month - 1]} {date.year}"
+
+
+def format_date(date: dt.date | pd.Timestamp, lang: str = "nl") -> str:
+    """Format a day: ``"12 juni 2026"`` (nl), ``"12 June 2026"`` (en)."""
+    return f"{date.day} {format_month(date, lang)}"
+
+
+def number_axis(ax: Axes, *, lang: str, axis: str = "y", scale: float = 1.0,
+                decimals: int | None = None) -> None:
+    """Label the ticks of ``axis`` with :func:`format_number` of ``value / scale``."""
+    from matplotlib.ticker import FuncFormatter
+
+    formatter = FuncFormatter(lambda v, _pos: format_number(v / scale, lang, decimals=decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def year_axis(ax: Axes) -> None:
+    """Major ticks every 1, 2 or 5 years (by the span shown), minor ticks every year."""
+    import matplotlib.dates as mdates
+
+    low, high = ax.get_xlim()
+    years = (high - low) / 365.25
+    step = 1 if years <= 8 else 2 if years <= 16 else 5 if years <= 40 else 10
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
+    ax.xaxis.set_minor_locator(mdates.YearLocator(base=1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+# -- law dates, thresholds, sources ----------------------------------------------------------------
+
+
+def law_dates(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the law dates to mark: timeline rows whose status is in :data:`LAW_STATUSES`.
+
+    Rows of one measure less than :data:`MERGE_DAYS` apart become one (the later date).
+
+    Parameters
+    ----------
+    timeline
+        As :func:`calibration.observations.load_timeline` returns it; default that file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date, measure, nl, en, source``, sorted by date.
+    """
+    import pandas as pd
+
+    if timeline is None:
+        from calibration.observations import load_timeline
+
+        timeline = load_timeline()
+    rows = timeline[timeline["status"].isin(LAW_STATUSES)].sort_values("date")
+    kept: list[dict[str, object]] = []
+    for row in rows.itertuples():
+        labels = LAW_LABELS.get(row.measure, {"nl": _short(row.event), "en": _short(row.event)})
+        item = {"date": pd.Timestamp(row.date), "measure": row.measure, **labels,
+                "source": row.source}
+        last = next((k for k in reversed(kept) if k["measure"] == row.measure), None)
+        if last is not None and (item["date"] - last["date"]).days < MERGE_DAYS:
+            kept.remove(last)
+        kept.append(item)
+    return pd.DataFrame(kept, columns=["date", "measure", "nl", "en", "source"])
+
+
+def _short(event: str) -> str:
+    event = event.split(" [")[0].split(" (")[0]
+    return event if len(event) <= 40 else event[:39] + "…"
+
+
+def marker_symbol(number: int) -> str:
+    """Return the circled digit of ``number`` (1..20: ``①``..``⑳``), else ``(n)``."""
+    return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
+
+
+def mark_law_dates(
+    ax: Axes, events: pd.DataFrame, *, lang: str, numbers: bool = True, as_year: bool = False,
+) -> list[int]:
+    """Draw each law date inside the x range as a dotted line with its number above the axes.
+
+    Parameters
+    ----------
+    ax
+        Axes with dates on x (or decimal years when ``as_year``).
+    events
+        From :func:`law_dates`; numbered 1, 2, ... in row order.
+    lang
+        Label language (only checked here; the key comes from :func:`law_key`).
+    numbers
+        Write the circled number above each line.
+    as_year
+        The x axis holds years as numbers (bar charts per year): a date is drawn at its
+        fraction of the year.
+
+    Returns
+    -------
+    list of int
+        The numbers of the dates drawn (for :func:`law_key`).
+    """
+    import matplotlib.dates as mdates
+
+    check_lang(lang)
+    low, high = ax.get_xlim()
+    drawn = []
+    for number, row in enumerate(events.itertuples(), start=1):
+        date = row.date
+        x = (date.year + (date.dayofyear - 1) / 365.25) if as_year else mdates.date2num(date)
+        if not low <= x <= high:
+            continue
+        ax.axvline(x, color=LAW_COLOR, linestyle=(0, (1, 2)), linewidth=1.1, zorder=1)
+        if numbers:
+            ax.annotate(marker_symbol(number), xy=(x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                        fontsize="small", color="0.25", annotation_clip=False)
+        drawn.append(number)
+    ax.set_xlim(low, high)
+    return drawn
+
+
+def law_key(events: pd.DataFrame, numbers: Sequence[int], *, lang: str) -> str:
+    """Return the foot line that explains the numbered law dates drawn."""
+    if not numbers:
+        return ""
+    parts = [f"{marker_symbol(n)} {format_date(events.iloc[n - 1]['date'], lang)}: "
+             f"{events.iloc[n - 1][check_lang(lang)]}" for n in sorted(set(numbers))]
+    return f"{text('law_dates', lang)}: " + "; ".join(p.replace(" ", "\u00a0") for p in parts)
+
+
+def mark_threshold(ax: Axes, value: float, label: str, *, color: object = THRESHOLD_COLOR,
+                   ) -> None:
+    """Draw a horizontal threshold line labelled (in the legend) with ``label``."""
+    ax.axhline(value, color=color, linestyle="--", linewidth=1.6, label=label, zorder=2)
+
+
+def source_line(
+    *, lang: str, model_sha256: str | None = None, data_sha256: str | None = None,
+    scenario: str | None = None, extra: str | None = None,
+) -> str:
+    """Return the source line: data sources, model version and hash, scenario.
+
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+    model_sha256, data_sha256
+        Hashes of the .mdl and of the data files; the first 8 characters are shown.
+    scenario
+        Scenario name(s) shown.
+    extra
+        Anything else to credit (e.g. the optimizer output folder).
+    """
+    from sdmodel.outputs import package_versions
+
+    version = package_versions()["asielketen"].split(" ")[0]
+    model = f" {version}" + (f", {model_sha256[:8]}" if model_sha256 else "")
+    parts = [text("source_model", lang).format(model=model)]
+    if scenario:
+        parts.append(f"{text('scenario', lang)}: {scenario}")
+    data = text("source_data", lang)
+    if data_sha256:
+        data += f" ({data_sha256[:8]})"
+    parts.append(data)
+    if extra:
+        parts.append(extra)
+    return "; ".join(parts)

@@ -1,0 +1,331 @@
+"""Uncertainty bands: Latin-hypercube samples of what is assumed, run as one batch per chunk.
+
+What is sampled (:func:`uncertain_parameters`), each uniformly over its range:
+
+- the position of the future inflow in the MPP band (0 = low, 1 = high), replacing the
+  scenario's band;
+- every constant of the .mdl whose comment marks it ``assumption`` and that is not calibrated,
+  not an initial value, not a policy input or capacity lever and not an input a measure sets;
+  they take their sampled value from the end of the history (``history end time``, Jan 2026), so
+  the past stays the calibrated run and the bands describe the future (a constant that the
+  scenario sets in ``[set]`` keeps that value);
+- the effect sizes of the scenarios' active measures marked ``sample`` in
+  :mod:`sdmodel.measures`;
+- the calibrated constants, as whole rows of the calibration's bootstrap (``bootstrap.csv``:
+  refits on resampled data, so their correlations are kept), when the calibration has one.
+
+The same design (common random numbers) is used for every scenario, so differences between
+scenarios are not sampling noise. :func:`run_uncertainty` returns quantile bands per month and
+quantiles of the summary KPIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sdmodel.compare import COST_ACTORS, PERIOD, REPORT_YEAR, Setup
+from sdmodel.errors import AsielketenError
+from sdmodel.inputs import scenario_series
+from sdmodel.measures import measure_variables
+from sdmodel.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
+from sdmodel.scenario_tables import POLICY_MARKERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.model import ChainModel
+    from sdmodel.scenario import Scenario
+
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""Quantiles of the bands: the 90% and 50% intervals and the median."""
+BAND_SERIES: dict[str, tuple[str, ...]] = {
+    "coa_occupancy_total": ("coa_occupancy_total",),
+    "ter_apel_occupancy": ("ter_apel_occupancy",),
+    "ind_pending_asylum": ("ind_pending_asylum",),
+    "court_backlog": ("court_appeals_pending", "court_status_appeals_pending"),
+    "coa_status_holders_waiting": ("coa_status_holders_waiting",),
+    "undocumented_on_street": ("undocumented_on_street",),
+}
+"""Series shown as bands: name -> the KPIs summed."""
+SUMMARY_KPIS = ("coa_regular_capacity",) + tuple(c for cs in COST_ACTORS.values() for c in cs)
+CALIBRATION_DRAW = "calibration (bootstrap row)"
+DEFAULT_CHUNK = 1000
+_CALIBRATED = re.compile(r"\bcalibrated\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """One sampled quantity.
+
+    Attributes
+    ----------
+    name
+        Vensim name; ``"<measure>.<effect>"`` for an effect size; :data:`CALIBRATION_DRAW`.
+    kind
+        ``"band"``, ``"constant"``, ``"effect"`` or ``"calibration"``.
+    low, high
+        The range sampled uniformly (for ``"calibration"``: row numbers of bootstrap.csv).
+    default
+        The value of the central run.
+    source
+        The .mdl comment or the effect's source and assumption.
+    """
+
+    name: str
+    kind: str
+    low: float
+    high: float
+    default: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """The result of :func:`run_uncertainty`.
+
+    Attributes
+    ----------
+    parameters
+        What was sampled.
+    design
+        One row per sample, one column per parameter (sampled values; bootstrap row numbers).
+    bands
+        Long table ``scenario, series, date, q05, q25, q50, q75, q95``.
+    summary
+        Long table ``scenario, kpi, q05, q50, q95`` of the summary KPIs over the samples.
+    seed
+        The seed of the design (drawn and recorded when none was given).
+    """
+
+    parameters: tuple[Uncertain, ...]
+    design: pd.DataFrame
+    bands: pd.DataFrame
+    summary: pd.DataFrame
+    seed: int
+
+
+def assumption_constants(model: ChainModel, *, calibrated: Collection[str]) -> list[Uncertain]:
+    """Return the .mdl's uncalibrated ``assumption`` constants that the analysis samples.
+
+    Excluded: constants that are calibrated (named in ``calibrated`` or "calibrated" in their
+    comment), initial values (``initial ...``), policy inputs and capacity levers, inputs that a
+    measure sets, the MPP band position (sampled as the band) and constants without a range.
+    """
+    from sdmodel.model import CONTROL_NAMES
+
+    doc = model.doc()
+    skip = set(calibrated) | measure_variables() | set(CONTROL_NAMES) | {INFLOW_BAND_VARIABLE}
+    out = []
+    for row in doc[doc["kind"] == "constant"].itertuples():
+        comment = str(row.comment)
+        if ("assumption" not in comment or row.name in skip or row.name.startswith("initial ")
+                or _CALIBRATED.search(comment) or POLICY_MARKERS.search(comment)
+                or not row.min < row.max):
+            continue
+        out.append(Uncertain(row.name, "constant", float(row.min), float(row.max), np.nan,
+                             comment))
+    return out
+
+
+def uncertain_parameters(scenarios: Sequence[Scenario], setup: Setup) -> list[Uncertain]:
+    """Return everything the analysis samples for these scenarios (see the module docstring)."""
+    params = [Uncertain(INFLOW_BAND_VARIABLE, "band", 0.0, 1.0, 0.5,
+                        "MPP band (forecasts.csv): 0 = low, 1 = high")]
+    for item in assumption_constants(setup.model, calibrated=setup.calibration.values):
+        params.append(Uncertain(item.name, item.kind, item.low, item.high,
+                                setup.defaults[item.name], item.source))
+    seen = set()
+    for scenario in scenarios:
+        for setting in scenario.active_measures:
+            for effect in setting.measure.effects:
+                key = f"{setting.measure.name}.{effect.key}"
+                if effect.sample and key not in seen:
+                    seen.add(key)
+                    params.append(Uncertain(key, "effect", effect.low, effect.high,
+                                            effect.value, f"{effect.source}; "
+                                            f"{effect.assumption or 'sourced range'}"))
+    draws = bootstrap_draws(setup)
+    if draws is not None:
+        params.append(Uncertain(CALIBRATION_DRAW, "calibration", 0, len(draws) - 1, np.nan,
+                                f"{setup.calibration.directory}/bootstrap.csv"))
+    return params
+
+
+def bootstrap_draws(setup: Setup) -> pd.DataFrame | None:
+    """Return the calibration's bootstrap refits (one row each, tied constants added), or None."""
+    import pandas as pd
+
+    folder = setup.calibration.directory
+    if folder is None or not (folder / "bootstrap.csv").is_file():
+        return None
+    draws = pd.read_csv(folder / "bootstrap.csv")
+    fitted = pd.read_csv(folder / "parameters.csv")
+    if "tied_to" in fitted.columns:
+        for row in fitted.dropna(subset=["tied_to"]).itertuples():
+            if row.tied_to in draws.columns:
+                draws[row.name] = draws[row.tied_to]
+    unknown = set(draws.columns) - set(setup.defaults)
+    if unknown or draws.empty:
+        return None
+    return draws
+
+
+def latin_hypercube(parameters: Sequence[Uncertain], samples: int, *, seed: int
+                    ) -> pd.DataFrame:
+    """Return a Latin-hypercube design: one row per sample, values within each range.
+
+    Bootstrap rows are drawn as whole numbers from ``low`` to ``high``.
+    """
+    import pandas as pd
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(parameters), seed=seed).random(samples)
+    columns = {}
+    for j, p in enumerate(parameters):
+        if p.kind == "calibration":
+            columns[p.name] = np.floor(unit[:, j] * (p.high + 1)).astype(int)
+        else:
+            columns[p.name] = p.low + unit[:, j] * (p.high - p.low)
+    return pd.DataFrame(columns)
+
+
+def run_uncertainty(
+    scenarios: Sequence[Scenario],
+    setup: Setup,
+    *,
+    samples: int,
+    seed: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> Uncertainty:
+    """Sample the assumptions and run every scenario for every sample in the batch simulator.
+
+    Parameters
+    ----------
+    scenarios
+        Loaded scenarios.
+    setup
+        From :func:`sdmodel.compare.prepare`.
+    samples
+        Number of Latin-hypercube samples (runs per scenario).
+    seed
+        Seed of the design; ``None`` draws one (recorded in the result).
+    chunk_size
+        Runs per batch call (memory: about 50 time series x 1,057 steps x 8 bytes per run).
+
+    Raises
+    ------
+    AsielketenError
+        If ``samples`` is less than 2.
+    """
+    import pandas as pd
+
+    if samples < 2:
+        raise AsielketenError(f"--samples {samples}: give at least 2 samples for bands")
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    params = uncertain_parameters(scenarios, setup)
+    design = latin_hypercube(params, samples, seed=seed)
+    draws = bootstrap_draws(setup)
+    kpis = sorted({k for ks in BAND_SERIES.values() for k in ks} | set(SUMMARY_KPIS))
+    band_rows, summary_rows = [], []
+    for scenario in scenarios:
+        parts = [
+            _run_chunk(scenario, setup, params, design.iloc[lo:lo + chunk_size], draws, kpis)
+            for lo in range(0, samples, max(int(chunk_size), 1))
+        ]
+        monthly = {k: np.concatenate([p[k] for p in parts], axis=1) for k in kpis}
+        band_rows.append(_bands(scenario.name, monthly))
+        summary_rows.append(_summary(scenario, monthly))
+    return Uncertainty(tuple(params), design, pd.concat(band_rows, ignore_index=True),
+                       pd.concat(summary_rows, ignore_index=True), seed)
+
+
+def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
+               design: pd.DataFrame, draws: pd.DataFrame | None, kpis: Sequence[str]
+               ) -> dict[str, np.ndarray]:
+    from sdmodel.batch_kpis import run_monthly
+
+    n = len(design)
+    times = setup.batch.time_grid()
+    base: dict[str, float | np.ndarray] = dict(setup.base(scenario))
+    if draws is not None:
+        rows = design[CALIBRATION_DRAW].to_numpy()
+        for name in draws.columns:
+            base[name] = draws[name].to_numpy(dtype=float)[rows]
+    base[INFLOW_BAND_VARIABLE] = design[INFLOW_BAND_VARIABLE].to_numpy()
+    inputs: dict[str, object] = {
+        name: base[name]
+        for name in set(setup.calibration.values) | set(scenario.overrides)
+        | ({INFLOW_BAND_VARIABLE} | set(draws.columns if draws is not None else ()))
+    }
+    future = times[:, None] >= base.get(HISTORY_END_VARIABLE, 0.0)
+    for p in params:
+        if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
+            inputs[p.name] = np.where(future, design[p.name].to_numpy()[None, :], base[p.name])
+    effects = {tuple(p.name.split(".", 1)): design[p.name].to_numpy()
+               for p in params if p.kind == "effect"}
+    inputs.update(scenario_series(scenario, base=base, times=times, limits=setup.limits,
+                                  effect_values=effects, n=n))
+    return run_monthly(setup.batch, inputs, n=n, kpis=kpis)
+
+
+def _period_rows(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import pandas as pd
+
+    from sdmodel.model import TIME_ZERO
+
+    dates = pd.date_range(TIME_ZERO, periods=months, freq="MS")
+    period = (dates >= PERIOD[0]) & (dates <= PERIOD[1])
+    return dates, period, np.asarray(dates.year)
+
+
+def _bands(name: str, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
+    import pandas as pd
+
+    frames = []
+    for series, parts in BAND_SERIES.items():
+        values = sum(monthly[k] for k in parts)
+        dates, _, _ = _period_rows(values.shape[0])
+        q = np.quantile(values, QUANTILES, axis=1)
+        frame = pd.DataFrame({f"q{round(p * 100):02d}": q[i] for i, p in enumerate(QUANTILES)})
+        frame.insert(0, "date", dates)
+        frame.insert(0, "series", series)
+        frame.insert(0, "scenario", name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _summary(scenario: Scenario, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
+    import pandas as pd
+
+    coa = monthly["coa_occupancy_total"]
+    _, period, years = _period_rows(coa.shape[0])
+    in_year = years == REPORT_YEAR
+    limits = scenario.thresholds
+    coa_limit = (limits.coa_occupancy if limits.coa_occupancy is not None
+                 else limits.coa_occupancy_share * monthly["coa_regular_capacity"])
+    cost = sum(monthly[c] for cs in COST_ACTORS.values() for c in cs)
+    n_years = len(set(years[period]))
+    court = monthly["court_appeals_pending"] + monthly["court_status_appeals_pending"]
+    metrics = {
+        "coa_peak": coa[period].max(axis=0),
+        "coa_2030": coa[in_year].mean(axis=0),
+        "coa_months_above_threshold": (coa > coa_limit)[period].sum(axis=0),
+        "ter_apel_months_above_threshold":
+            (monthly["ter_apel_occupancy"] > limits.ter_apel)[period].sum(axis=0),
+        "ind_backlog_2030": monthly["ind_pending_asylum"][in_year].mean(axis=0),
+        "court_backlog_2030": court[in_year].mean(axis=0),
+        "status_holders_waiting_2030": monthly["coa_status_holders_waiting"][in_year].mean(axis=0),
+        "undocumented_on_street_2030": monthly["undocumented_on_street"][in_year].mean(axis=0),
+        "cost_total_meur": cost[period].sum(axis=0) / n_years / 1e6,
+    }
+    rows = []
+    for kpi, values in metrics.items():
+        q05, q50, q95 = np.quantile(values.astype(float), (0.05, 0.5, 0.95))
+        rows.append({"scenario": scenario.name, "kpi": kpi, "q05": q05, "q50": q50, "q95": q95})
+    return pd.DataFrame(rows).round({"q05": 1, "q50": 1, "q95": 1})
