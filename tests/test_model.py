@@ -107,7 +107,12 @@ def test_zero_ind_capacity_grows_backlog_by_registered_inflow(model):
 
 def test_zero_housing_fills_coa_with_status_holders(model, default_raw):
     raw = model.run_raw(
-        {"housing target in force": 0, "social housing waiting time": np.inf}, final_time=120
+        {
+            "housing target in force": 0,
+            "housing effort without target": 0,
+            "social housing waiting time": np.inf,
+        },
+        final_time=120,
     )
     assert raw["housing outflow"].abs().max() == 0.0
     dt = model.time_step
