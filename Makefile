@@ -17,6 +17,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/asielketen simulate --out $(DEMO_OUT) --force
+	$(BIN)/asielketen briefing --out $(DEMO_OUT)/briefing --force
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -290,6 +290,7 @@ def kpi_overview(
         law_dates,
         law_key,
         mark_law_dates,
+        mark_scenario_period,
         new_figure,
         source_line,
     )
@@ -308,6 +309,7 @@ def kpi_overview(
             panel(results, observations=observations, ax=ax, lang=lang)
             panel_title = ax.get_title(loc="left") or ax.get_title()
             ax.set_title("")
+            mark_scenario_period(ax, lang=lang, label="above" if i < 2 else "none")
             drawn += mark_law_dates(ax, events, lang=lang, numbers=i < 2)
             ax.set_title(f"{letter}   {panel_title}", loc="left", fontsize="medium",
                          pad=16 if i < 2 else 6)

@@ -13,14 +13,29 @@ changed within :func:`figure_style`.
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sdmodel.formats import (
+    format_count,
+    format_date,
+    format_euro,
+    format_month,
+    format_number,
+    format_percent,
+)
 from sdmodel.labels import check_lang, text
+
+__all__ = [
+    "DPI", "FIGSIZE", "LAW_COLOR", "PALETTE", "THRESHOLD_COLOR", "colors", "figure_style",
+    "finish_figure", "format_count", "format_date", "format_euro", "format_month",
+    "format_number", "format_percent", "law_dates", "law_key", "mark_law_dates",
+    "mark_scenario_period", "mark_threshold", "marker_symbol", "new_figure", "number_axis",
+    "retitle", "save_figure", "source_line", "wrap", "year_axis",
+]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,12 +52,6 @@ TITLE_WIDTH = 95
 """Characters per line of a figure title before it wraps (at :data:`FIGSIZE`)."""
 THRESHOLD_COLOR = "#c0392b"
 LAW_COLOR = "0.45"
-MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
 LAW_STATUSES: tuple[str, ...] = ("in_force", "applies")
 """Statuses in timeline.csv that mark a law date (a rule that starts to apply)."""
 LAW_LABELS: dict[str, dict[str, str]] = {
@@ -53,6 +62,8 @@ LAW_LABELS: dict[str, dict[str, str]] = {
     "eu_pact": {"nl": "EU-Migratiepact van toepassing", "en": "EU Pact applies"},
 }
 """Short labels of law dates per timeline.csv ``measure``; others use the event text."""
+SCENARIO_START = "2026-01-01"
+"""First day of the scenario period: the model runs on data before it and on scenarios after."""
 MERGE_DAYS = 120
 """Law dates of one measure closer than this are shown as one marker (the later date)."""
 
@@ -190,79 +201,7 @@ def save_figure(fig: Figure, path: Path | str, *, dpi: int = DPI) -> Path:
     return path
 
 
-# -- numbers and dates ----------------------------------------------------------------------------
-
-
-def format_number(value: float, lang: str = "nl", *, decimals: int | None = None) -> str:
-    """Format a number with thousands separators, the Dutch way by default.
-
-    Parameters
-    ----------
-    value
-        The number.
-    lang
-        ``"nl"``: ``1.234,5``; ``"en"``: ``1,234.5``.
-    decimals
-        Fixed number of decimals; ``None``: none for whole numbers, else up to two (trailing
-        zeros dropped).
-
-    Returns
-    -------
-    str
-        E.g. ``format_number(63012.4, decimals=0) == "63.012"``.
-    """
-    value = float(value)
-    if decimals is not None:
-        out = f"{value:,.{decimals}f}"
-    elif value.is_integer():
-        out = f"{value:,.0f}"
-    else:
-        out = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if out.startswith("-") and float(out[1:].replace(",", "")) == 0:
-        out = out[1:]
-    if check_lang(lang) == "nl":
-        out = out.translate(str.maketrans({",": ".", ".": ","}))
-    return out
-
-
-def format_count(value: float, lang: str = "nl") -> str:
-    """Format a count of people or cases for a sentence: 3 significant digits, Dutch separators.
-
-    ``63012 -> "63.000"``, ``1234 -> "1.230"``, ``87 -> "87"``.
-    """
-    value = float(value)
-    if abs(value) >= 1000:
-        digits = len(str(int(abs(value)))) - 3
-        value = round(value, -digits)
-    return format_number(round(value), lang, decimals=0)
-
-
-def format_percent(fraction: float, lang: str = "nl", *, decimals: int = 0) -> str:
-    """Format a fraction as a percentage: ``0.283 -> "28%"`` (``"28,3%"`` with one decimal)."""
-    return f"{format_number(100 * fraction, lang, decimals=decimals)}%"
-
-
-def format_euro(value: float, lang: str = "nl", *, decimals: int = 1) -> str:
-    """Format an amount in euros in millions or billions: ``"€ 2,1 mld"`` / ``"EUR 2.1 bn"``."""
-    check_lang(lang)
-    prefix = "€ " if lang == "nl" else "EUR "
-    if abs(value) >= 1e9:
-        unit = "mld" if lang == "nl" else "bn"
-        return f"{prefix}{format_number(value / 1e9, lang, decimals=decimals)} {unit}"
-    if abs(value) >= 1e6:
-        unit = "mln" if lang == "nl" else "m"
-        return f"{prefix}{format_number(value / 1e6, lang, decimals=decimals)} {unit}"
-    return f"{prefix}{format_number(round(value), lang, decimals=0)}"
-
-
-def format_month(date: dt.date | pd.Timestamp, lang: str = "nl") -> str:
-    """Format a month: ``"maart 2024"`` (nl), ``"March 2024"`` (en)."""
-    return f"{MONTHS[check_lang(lang)][date.month - 1]} {date.year}"
-
-
-def format_date(date: dt.date | pd.Timestamp, lang: str = "nl") -> str:
-    """Format a day: ``"12 juni 2026"`` (nl), ``"12 June 2026"`` (en)."""
-    return f"{date.day} {format_month(date, lang)}"
+# -- axes -----------------------------------------------------------------------------------------
 
 
 def number_axis(ax: Axes, *, lang: str, axis: str = "y", scale: float = 1.0,
@@ -364,7 +303,7 @@ def mark_law_dates(
     drawn = []
     for number, row in enumerate(events.itertuples(), start=1):
         date = row.date
-        x = (date.year + (date.dayofyear - 1) / 365.25) if as_year else mdates.date2num(date)
+        x = (date.year + (date.day_of_year - 1) / 365.25) if as_year else mdates.date2num(date)
         if not low <= x <= high:
             continue
         ax.axvline(x, color=LAW_COLOR, linestyle=(0, (1, 2)), linewidth=1.1, zorder=1)
@@ -384,6 +323,43 @@ def law_key(events: pd.DataFrame, numbers: Sequence[int], *, lang: str) -> str:
     parts = [f"{marker_symbol(n)} {format_date(events.iloc[n - 1]['date'], lang)}: "
              f"{events.iloc[n - 1][check_lang(lang)]}" for n in sorted(set(numbers))]
     return f"{text('law_dates', lang)}: " + "; ".join(p.replace(" ", "\u00a0") for p in parts)
+
+
+def mark_scenario_period(ax: Axes, *, lang: str, start: str = SCENARIO_START,
+                         as_year: bool = False, label: str = "inside") -> None:
+    """Shade the scenario period (from ``start``) lightly, labelled at the top right.
+
+    Parameters
+    ----------
+    ax
+        Axes with dates on x (or years as numbers when ``as_year``).
+    lang
+        Label language.
+    start
+        First day of the scenario period (the end of the history).
+    as_year
+        The x axis holds years as numbers (bar charts per year).
+    label
+        ``"inside"`` the axes (top right), ``"above"`` them (right, beside the law-date numbers;
+        for panels whose legend sits inside), or ``"none"``.
+    """
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    low, high = ax.get_xlim()
+    stamp = pd.Timestamp(start)
+    x = stamp.year - 0.5 if as_year else mdates.date2num(stamp)
+    if x >= high:
+        return
+    ax.axvspan(max(x, low), high, color="0.93", zorder=0, linewidth=0)
+    if label == "inside":
+        ax.text(0.995, 0.985, text("scenario_period", lang), transform=ax.transAxes,
+                ha="right", va="top", fontsize="x-small", color="0.35")
+    elif label == "above":
+        ax.annotate(text("scenario_period", lang), xy=(1.0, 1.0), xycoords="axes fraction",
+                    xytext=(0, 3), textcoords="offset points", ha="right", va="bottom",
+                    fontsize="x-small", color="0.35")
+    ax.set_xlim(low, high)
 
 
 def mark_threshold(ax: Axes, value: float, label: str, *, color: object = THRESHOLD_COLOR,
