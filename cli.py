@@ -22,7 +22,7 @@ import click
 
 from sdmodel.errors import AsielketenError
 from sdmodel.outputs import build_manifest, check_out_dir, package_versions, write_outputs
-from sdmodel.scenario import DEFAULT_SCENARIO, load_scenario, parse_set_option, resolve_overrides
+from sdmodel.scenario import DEFAULT_SCENARIO, parse_set_option
 
 KINDS = ("stock", "flow", "auxiliary", "constant", "lookup")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -137,6 +137,8 @@ def main() -> None:
 @click.option("--until", metavar="YYYY-MM", default=None,
               help="Last month to simulate  [default: the model's final time]")
 @calibration_option
+@click.option("--engine", type=click.Choice(["batch", "pysd"]), default="batch", show_default=True,
+              help="The generated batch simulator, or PySD (the reference).")
 @out_option
 @force_option
 @lang_option
@@ -145,28 +147,25 @@ def main() -> None:
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
     set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
-    out_dir: Path, force: bool, lang: str,
+    engine: str, out_dir: Path, force: bool, lang: str,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
-    from calibration.defaults import calibration_overrides
     from calibration.observations import data_sha256, load_observations
     from sdmodel.compare import describe
     from sdmodel.figures import overview_writer
-    from sdmodel.inputs import run_scenario_pysd
-    from sdmodel.model import DEFAULT_MDL, ChainModel
     from sdmodel.outputs import results_csv_writer
+    from sdmodel.simulate import run_simulation
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the run, not after it
-    model = ChainModel.from_mdl(model_path)
-    chosen = load_scenario(scenario, model=model)
-    fitted, fit_record = calibration_overrides(
-        calibration, model_sha256=model.sha256, is_default_model=model.path == DEFAULT_MDL
-    )
-    overrides = {**fitted, **resolve_overrides(chosen, set_values, model=model)}
-    results = run_scenario_pysd(model, chosen, overrides, until=until)
+    run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
+                         calibration=calibration, until=until, engine=engine)
+    model, chosen, results = run.setup.model, run.scenario, run.results
+    fitted = run.setup.calibration
+    fit_record = {"calibration": fitted.note, "model_matches": fitted.model_matches}
+    overrides = {**fitted.values, **chosen.overrides}
     parameters = {"scenario": chosen.name, "scenario_file": chosen.source, "until": until,
-                  **fit_record, "overrides": overrides, "lang": lang,
+                  "engine": engine, **fit_record, "overrides": overrides, "lang": lang,
                   "schedule": describe([chosen])[0]}
     manifest = build_manifest(model_path=model.path, model_sha256=model.sha256,
                               data_sha256=data_sha256(), parameters=parameters, seed=None,
@@ -181,8 +180,8 @@ def simulate(
         write_outputs(out_dir, files, force=force, manifest=manifest)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {', '.join([*files, 'manifest.json'])} to {out_dir} in {elapsed:.1f} s")
-    if fit_record.get("model_matches") is False:
-        click.echo(f"warning: the calibration in {fit_record['calibration']} was fitted to another "
+    if fitted.model_matches is False:
+        click.echo(f"warning: the calibration in {fitted.note} was fitted to another "
                    "version of the model; rerun 'asielketen calibrate'", err=True)
 
 
@@ -278,6 +277,56 @@ def compare(
 
 
 @main.command()
+@click.argument("spec", metavar="SPEC")
+@model_option
+@click.option("--max-evals", type=click.IntRange(min=10), default=None,
+              help="Candidate plans to evaluate, each over every future  [default: the spec's "
+              "[search] max_evals]")
+@click.option("--futures", type=click.IntRange(min=1), default=None,
+              help="Futures per plan: the MPP bands, then Latin-hypercube samples  [default: "
+              "the spec's [futures] count]")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the futures and the search  [default: the spec's, else drawn and "
+              "recorded in the manifest]")
+@calibration_option
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def optimize(
+    ctx: click.Context, spec: str, model_path: Path | None, max_evals: int | None,
+    futures: int | None, seed: int | None, calibration: str | None, out_dir: Path,
+    force: bool, lang: str,
+) -> None:
+    """Search the phased schedule and capacity funding of an optimisation spec.
+
+    SPEC is a TOML file or a name in models/scenarios/ (e.g. optimaliseer-alle-maatregelen).
+    Writes schedule.csv, capacity_plan.csv, kpis.csv, pareto.csv, convergence.csv,
+    ensemble_band.csv, the figures and manifest.json to --out.
+    """
+    from calibration.observations import data_sha256
+    from sdmodel.optimize import optimize as run_optimization
+    from sdmodel.optimize_outputs import manifest_parameters, optimization_files, summary
+
+    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
+                              model_path=model_path, calibration=calibration, progress=True)
+    manifest = build_manifest(model_path=result.setup.model.path,
+                              model_sha256=result.setup.model.sha256, data_sha256=data_sha256(),
+                              parameters=manifest_parameters(result, lang=lang),
+                              seed=result.seed, command=_command_line(ctx))
+    files = optimization_files(result, lang=lang)
+    with _writing_to(out_dir):
+        write_outputs(out_dir, files, force=force, manifest=manifest)
+    click.echo(summary(result), nl=False)
+    click.echo(f"wrote {len(files) + 1} files (schedule.csv, kpis.csv, gantt.png, ...) to "
+               f"{out_dir}")
+    if not result.success:
+        click.echo(f"warning: {result.message}", err=True)
+
+
+@main.command()
 @model_option
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only variables of this kind.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
@@ -300,7 +349,8 @@ def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
 @model_option
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a TOML file; repeatable, the first is "
-              "the main one  [default: baseline, instroom-laag, instroom-hoog]")
+              "the main one  [default: baseline, wetten-zoals-aangenomen, alle-maatregelen, "
+              "gefaseerd]")
 @click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="RESULT_DIR",
               help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")

@@ -215,9 +215,11 @@ class ChainModel:
                 "check the functions it uses (see DEVELOPERS.md on unsupported functions)"
             ) from err
 
-    def _validated(self, overrides: Mapping[str, float] | None) -> dict[str, float]:
+    def _validated(
+        self, overrides: Mapping[str, float | pd.Series] | None
+    ) -> dict[str, float | pd.Series]:
         names = self.names()
-        params: dict[str, float] = {}
+        params: dict[str, float | pd.Series] = {}
         for name, value in (overrides or {}).items():
             if name not in names:
                 raise UnknownVariableError(
@@ -238,14 +240,18 @@ class ChainModel:
         return self._final_time
 
     def run_raw(
-        self, overrides: Mapping[str, float] | None = None, *, final_time: float | None = None
+        self,
+        overrides: Mapping[str, float | pd.Series] | None = None,
+        *,
+        final_time: float | None = None,
     ) -> pd.DataFrame:
         """Run the model and return every variable at every time step.
 
         Parameters
         ----------
         overrides
-            Constants to change, by their Vensim names. Every run starts from the defaults.
+            Constants to change, by their Vensim names: a number, or a pandas Series over model
+            time for an input that varies. Every run starts from the defaults.
         final_time
             Stop at this model time (months); default the model's FINAL TIME.
 
@@ -272,7 +278,7 @@ class ChainModel:
         return result
 
     def run(
-        self, overrides: Mapping[str, float] | None = None, *, until: str | None = None
+        self, overrides: Mapping[str, float | pd.Series] | None = None, *, until: str | None = None
     ) -> pd.DataFrame:
         """Run the model and return the monthly KPI table.
 
@@ -290,14 +296,25 @@ class ChainModel:
         """
         from sdmodel.kpis import monthly_kpis
 
-        last_month = int(self.final_time) - 1
-        if until is not None:
-            month = parse_month(until)
-            if not 0 <= month <= last_month:
-                raise AsielketenError(
-                    f"--until {until} is outside the model's run "
-                    f"({month_to_date(0):%Y-%m} to {month_to_date(last_month):%Y-%m})"
-                )
-            last_month = month
+        last_month = self.last_month(until)
         raw = self.run_raw(overrides, final_time=last_month + 1)
         return monthly_kpis(raw, time_step=self.time_step)
+
+    def last_month(self, until: str | None = None) -> int:
+        """Return the model month (0 = 2014-01) of ``until`` (``YYYY-MM``), or the last month.
+
+        Raises
+        ------
+        AsielketenError
+            If ``until`` is malformed or outside the model's run.
+        """
+        last = int(self.final_time) - 1
+        if until is None:
+            return last
+        month = parse_month(until)
+        if not 0 <= month <= last:
+            raise AsielketenError(
+                f"--until {until} is outside the model's run "
+                f"({month_to_date(0):%Y-%m} to {month_to_date(last):%Y-%m})"
+            )
+        return month

@@ -1,0 +1,76 @@
+"""One scenario run for ``asielketen simulate``: calibration, scenario and ``--set`` values.
+
+The batch simulator runs it by default; ``engine="pysd"`` runs the reference implementation.
+Both give the same monthly KPIs (``tests/test_compare.py`` checks the engines agree).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.compare import Setup
+    from sdmodel.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The result of :func:`run_simulation`.
+
+    Attributes
+    ----------
+    results
+        Monthly KPIs, index ``date``.
+    scenario
+        The scenario as run, its overrides including the ``--set`` values.
+    setup
+        The model, batch simulator and calibration used.
+    """
+
+    results: pd.DataFrame
+    scenario: Scenario
+    setup: Setup
+
+
+def run_simulation(
+    *,
+    model_path: Path | str | None,
+    scenario: str,
+    set_values: Iterable[tuple[str, float]] = (),
+    calibration: str | None = None,
+    until: str | None = None,
+    engine: str = "batch",
+) -> Simulation:
+    """Run one scenario with the calibrated constants.
+
+    Parameters
+    ----------
+    model_path
+        The .mdl file; default the project's model.
+    scenario
+        A scenario name in ``models/scenarios`` or a TOML file.
+    set_values
+        ``(Vensim name, value)`` pairs applied after the scenario.
+    calibration
+        ``None`` for the committed calibration (project model only), ``"none"``, or a folder.
+    until
+        Last month reported, ``YYYY-MM``.
+    engine
+        ``"batch"`` or ``"pysd"``.
+    """
+    from sdmodel.compare import prepare, run_scenarios
+    from sdmodel.scenario import load_scenario, resolve_overrides
+
+    setup = prepare(model_path, calibration=calibration)
+    last_month = setup.model.last_month(until)
+    chosen = load_scenario(scenario, model=setup.model)
+    overrides = resolve_overrides(chosen, set_values, model=setup.model)
+    chosen = dataclasses.replace(chosen, overrides=overrides)
+    results = run_scenarios([chosen], setup, engine=engine)[chosen.name]
+    return Simulation(results.iloc[: last_month + 1], chosen, setup)
