@@ -1,0 +1,258 @@
+"""Optimise the phased introduction of measures and the capacity funding, robust over inflow.
+
+The front door is :func:`optimize`: it reads a spec (:mod:`sdmodel.optimize_spec`), builds the
+decision space and the ensemble of futures (:mod:`sdmodel.optimize_problem`), evaluates plans
+over the futures in the batch simulator (:mod:`sdmodel.optimize_ensemble`), checks that the
+constraints can be met at all, runs differential evolution and polishes its result
+(:mod:`sdmodel.optimize_search`), runs the budget sweep (:mod:`sdmodel.optimize_pareto`), and
+summarises the best plan against the unoptimised one (:mod:`sdmodel.optimize_tables`). The
+result has scipy's fields (``x, fun, success, message, nfev``); :mod:`sdmodel.optimize_outputs`
+writes it to a folder.
+
+>>> result = optimize("optimaliseer-alle-maatregelen", max_evals=2000, seed=1)  # doctest: +SKIP
+>>> dict(zip(result.space.labels, result.x))                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sdmodel.optimize_ensemble import Evaluator, Limits
+from sdmodel.optimize_search import (
+    Constraint,
+    Goal,
+    InfeasibleSpecError,
+    SearchRun,
+    check_feasible,
+    differential_evolution,
+    polish,
+    with_budget,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.compare import Setup
+    from sdmodel.optimize_problem import DecisionSpace, Futures
+    from sdmodel.optimize_spec import OptimizeSpec
+    from sdmodel.scenario import Scenario
+
+__all__ = ["InfeasibleSpecError", "Optimization", "optimize"]
+
+
+@dataclass(frozen=True)
+class Optimization:
+    """The result of :func:`optimize`.
+
+    Attributes
+    ----------
+    x
+        Best decision vector (see ``space.labels``).
+    fun
+        Its objective over the futures (EUR, or person-months above the COA threshold).
+    success
+        Whether the best plan meets every constraint.
+    message
+        How the search ended and which constraints (if any) the best plan misses.
+    nfev
+        Candidate plans evaluated in all searches (each over every future).
+    nsim
+        Simulations run (plans x futures, including the checks and the final summaries).
+    seconds
+        Wall time.
+    spec, space, futures, setup
+        What was optimised, over which futures, with which model.
+    plan, unoptimised
+        The optimised plan and the spec's scenario as scenarios (named ``optimised`` and
+        ``unoptimised``), with the spec's thresholds.
+    goal
+        The objective and constraints of the main search.
+    search
+        The main search (convergence record, constraint values).
+    pareto
+        The budget sweep: ``budget_eur, cost_eur, exceedance_person_months,
+        share_futures_meeting_threshold, feasible``.
+    seed, search_seed
+        Seeds of the futures and of the searches.
+    evaluator
+        The evaluator, with the archive of every plan evaluated.
+    """
+
+    x: np.ndarray
+    fun: float
+    success: bool
+    message: str
+    nfev: int
+    nsim: int
+    seconds: float
+    spec: OptimizeSpec
+    space: DecisionSpace
+    futures: Futures
+    setup: Setup
+    plan: Scenario
+    unoptimised: Scenario
+    goal: Goal
+    search: SearchRun
+    pareto: pd.DataFrame
+    seed: int
+    search_seed: int
+    evaluator: Evaluator
+
+    @property
+    def simulations_per_second(self) -> float:
+        """Simulations (plan x future) per second of wall time."""
+        return self.nsim / self.seconds if self.seconds > 0 else float("nan")
+
+
+def optimize(
+    spec: str | Path | OptimizeSpec,
+    *,
+    max_evals: int | None = None,
+    futures: int | None = None,
+    seed: int | None = None,
+    model_path: Path | str | None = None,
+    calibration: str | None = None,
+    setup: Setup | None = None,
+    progress: bool = False,
+) -> Optimization:
+    """Find the phased schedule and capacity funding the spec asks for.
+
+    Parameters
+    ----------
+    spec
+        A spec file (path or name in ``models/scenarios/``) or a parsed spec.
+    max_evals
+        Candidate plans to evaluate in all (replaces ``[search] max_evals``); the budget sweep
+        gets ``[pareto] share_of_evals`` of them.
+    futures
+        Number of futures (replaces ``[futures] count``).
+    seed
+        Seed of the futures and the searches (replaces both spec seeds); ``None``: the spec's,
+        or drawn and recorded in the result.
+    model_path
+        The .mdl file (ignored with ``setup``).
+    calibration
+        The calibrated constants (see :func:`sdmodel.compare.prepare`; ignored with ``setup``).
+    setup
+        A prepared model, to reuse across calls.
+    progress
+        Show progress bars (tqdm, on stderr).
+
+    Raises
+    ------
+    DataFileError
+        For a spec or scenario file with an error (file, line, key and fix in the message).
+    InfeasibleSpecError
+        If a constraint cannot be met even with every capacity lever at its maximum (or the
+        budget even with every lever at its minimum).
+    """
+    from sdmodel.compare import prepare
+    from sdmodel.optimize_pareto import pareto_front, sweep_budgets
+    from sdmodel.optimize_problem import DecisionSpace, build_futures
+    from sdmodel.optimize_spec import OptimizeSpec, load_spec
+    from sdmodel.scenario import HISTORY_END_VARIABLE
+
+    started = time.perf_counter()
+    spec = spec if isinstance(spec, OptimizeSpec) else load_spec(spec)
+    setup = setup or prepare(model_path, calibration=calibration)
+    base = _base_scenario(spec, setup)
+    first = float(setup.base(base).get(HISTORY_END_VARIABLE, 0.0))
+    space = DecisionSpace(spec, base, first=first, end=setup.model.final_time)
+    seeds = _seeds(spec, seed)
+    count = spec.futures.count if futures is None else int(futures)
+    ensemble = build_futures(space.decode(space.extreme(capacity="min", measures="early")), setup,
+                             count=count, bands=spec.futures.bands, seed=seeds[0])
+    limits = _limits(spec, base)
+    evaluator = Evaluator(setup, space, ensemble, horizon=spec.horizon, limits=limits,
+                          chunk_runs=spec.search.chunk_runs)
+    goal = main_goal(spec, limits)
+    check_feasible(evaluator, goal, source=str(spec.source or spec.name))
+
+    budget = spec.search.max_evals if max_evals is None else int(max_evals)
+    points = len(spec.pareto.budgets_eur) or spec.pareto.points
+    sweep = int(budget * spec.pareto.share_of_evals) if points else 0
+    options = {"tol": spec.search.tol, "mutation": spec.search.mutation,
+               "recombination": spec.search.recombination}
+    starts = [space.encode(base)] + [space.extreme(capacity=c, measures=m)
+                                     for c in ("max", "min") for m in ("late", "early")]
+    run = differential_evolution(evaluator, goal, evals=budget - sweep,
+                                 popsize=spec.search.popsize, seed=seeds[1], starts=starts,
+                                 progress=progress, label="search", **options)
+    run = polish(evaluator, goal, run)
+    budgets = list(spec.pareto.budgets_eur) or sweep_budgets(evaluator, goal, points=points)
+    front = pareto_front(evaluator, goal, budgets=budgets,
+                         evals=max(sweep // max(len(budgets), 1), 10),
+                         popsize=spec.search.popsize, seed=seeds[1], progress=progress,
+                         **options)
+    from sdmodel.scenario_tables import Thresholds
+
+    thresholds = Thresholds(coa_occupancy=limits.coa_occupancy,
+                            coa_occupancy_share=limits.coa_occupancy_share or 1.0,
+                            ter_apel=limits.ter_apel or base.thresholds.ter_apel)
+    plan = replace(space.decode(run.x, name="optimised"), thresholds=thresholds)
+    unoptimised = replace(base, name="unoptimised", thresholds=thresholds)
+    return Optimization(
+        x=run.x, fun=run.fun, success=run.success, message=run.message,
+        nfev=evaluator.evaluations, nsim=evaluator.simulations,
+        seconds=time.perf_counter() - started, spec=spec, space=space, futures=ensemble,
+        setup=setup, plan=plan, unoptimised=unoptimised, goal=goal, search=run, pareto=front,
+        seed=seeds[0], search_seed=seeds[1], evaluator=evaluator)
+
+
+def main_goal(spec: OptimizeSpec, limits: Limits) -> Goal:
+    """The objective and constraints of the spec (the COA limit is the objective's threshold,
+    not a constraint, when minimising exceedance)."""
+    c = spec.constraints
+    constraints = []
+    if spec.objective.minimise == "cost" and (c.coa_occupancy is not None
+                                               or c.coa_occupancy_share is not None):
+        key = "coa_occupancy" if c.coa_occupancy is not None else "coa_occupancy_share"
+        constraints.append(Constraint("coa_occupancy", limits.describe_coa(), key,
+                                      c.statistic, c.share))
+    if c.ter_apel is not None:
+        constraints.append(Constraint("ter_apel", f"Ter Apel <= {c.ter_apel:,.0f}", "ter_apel",
+                                      c.statistic, c.share))
+    if c.ind_backlog is not None:
+        constraints.append(Constraint("ind_backlog", f"IND backlog <= {c.ind_backlog:,.0f}",
+                                      "ind_backlog", c.statistic, c.share))
+    goal = Goal(spec.objective.minimise, spec.objective.statistic, spec.objective.share,
+                tuple(constraints))
+    return with_budget(goal, c.budget_eur)
+
+
+def _limits(spec: OptimizeSpec, base: Scenario) -> Limits:
+    c = spec.constraints
+    if c.coa_occupancy is None and c.coa_occupancy_share is None:  # the scenario's threshold
+        persons, share = base.thresholds.coa_occupancy, base.thresholds.coa_occupancy_share
+    else:
+        persons, share = c.coa_occupancy, c.coa_occupancy_share
+    return Limits(persons, None if persons is not None else share, c.ter_apel, c.ind_backlog)
+
+
+def _base_scenario(spec: OptimizeSpec, setup: Setup) -> Scenario:
+    """The spec's scenario (a name, or a path relative to the spec's folder), or an empty plan."""
+    from sdmodel.scenario import Scenario, load_scenario
+
+    if spec.scenario is None:
+        return Scenario(name=spec.name, description=spec.description)
+    target: str | Path = spec.scenario
+    if spec.source is not None and ("/" in spec.scenario or spec.scenario.endswith(".toml")):
+        beside = spec.source.parent / spec.scenario
+        target = beside if beside.is_file() else spec.scenario
+    return load_scenario(target, model=setup.model)
+
+
+def _seeds(spec: OptimizeSpec, seed: int | None) -> tuple[int, int]:
+    """Seeds of the futures and of the searches: ``seed`` for both, else the spec's, else one
+    drawn."""
+    if seed is not None:
+        return int(seed), int(seed)
+    drawn = int(np.random.SeedSequence().generate_state(1)[0])
+    futures = spec.futures.seed if spec.futures.seed is not None else drawn
+    search = spec.search.seed if spec.search.seed is not None else futures
+    return int(futures), int(search)

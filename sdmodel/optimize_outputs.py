@@ -1,0 +1,249 @@
+"""The output folder of ``asielketen optimize``: tables, figures and what to record.
+
+:func:`optimization_files` returns the files as writers for :func:`sdmodel.outputs.write_outputs`
+(atomic, with a manifest; the briefing reads ``--optimized`` folders with
+:func:`sdmodel.briefing_data.load_optimized`):
+
+- ``schedule.csv``: the optimised phased schedule (``lever, kind, start, ramp_months, intensity,
+  amount, milestones``, then ``end, decision, unoptimised_start, unoptimised_ramp_months``);
+- ``capacity_plan.csv``: ``year, lever, amount, cost_eur, unit`` per funded lever;
+- ``kpis.csv``: one row per plan (``unoptimised``, ``optimised``): the comparison's KPI columns
+  and the ensemble figures (``cost_eur``, ``exceedance_person_months``, ...);
+- ``pareto.csv``: ``budget_eur, cost_eur, exceedance_person_months,
+  share_futures_meeting_threshold, feasible`` per budget of the sweep;
+- ``convergence.csv``: ``generation, best, mean, feasible_share, evaluations`` of the main search;
+- ``ensemble_band.csv`` (and ``ensemble_band_unoptimised.csv``): ``date, q05 ... q95`` of COA
+  occupancy over the futures;
+- ``futures.csv`` (the ensemble), ``decision_variables.csv`` (bounds, unoptimised and optimised
+  values) and ``optimised.toml`` (the plan as a scenario file for ``asielketen compare``);
+- ``gantt.png``, ``pareto.png``, ``ensemble_band.png`` (the briefing's figure functions).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sdmodel.optimize_tables import (
+    capacity_plan,
+    decision_table,
+    ensemble_band,
+    kpi_rows,
+    schedule_table,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.optimize import Optimization
+    from sdmodel.scenario import Scenario
+
+Writer = Callable[[Path], None]
+
+
+def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, Writer]:
+    """Return the output files of an optimisation: name -> writer (see the module docstring)."""
+    from sdmodel.compare import run_scenarios
+    from sdmodel.style import save_figure
+
+    schedule = schedule_table(result)
+    kpis = kpi_rows(result)
+    band = ensemble_band(result, result.plan)
+    band_before = ensemble_band(result, result.unoptimised)
+    central = run_scenarios([result.plan], result.setup)[result.plan.name]
+    chosen = kpis.set_index("plan").loc["optimised"]
+    source = _source(result, lang)
+    figures = {
+        "gantt.png": lambda: _gantt(schedule, lang=lang, source=source),
+        "pareto.png": lambda: _pareto(result.pareto, lang=lang, source=source,
+                                      chosen=(float(chosen["cost_eur"]),
+                                              float(chosen["exceedance_person_months"]))),
+        "ensemble_band.png": lambda: _band(result, band, band_before, central, lang=lang,
+                                           source=source),
+    }
+    files: dict[str, Writer] = {
+        "schedule.csv": _csv(schedule),
+        "capacity_plan.csv": _csv(capacity_plan(result)),
+        "kpis.csv": _csv(kpis),
+        "pareto.csv": _csv(result.pareto),
+        "convergence.csv": _csv(result.search.convergence),
+        "ensemble_band.csv": _csv(band),
+        "ensemble_band_unoptimised.csv": _csv(band_before),
+        "futures.csv": _csv(result.futures.design),
+        "decision_variables.csv": _csv(decision_table(result)),
+        "optimised.toml": _text(scenario_toml(result.plan, name=f"{result.spec.name}-optimised",
+                                              description=_describe(result))),
+    }
+    for name, make in figures.items():
+        files[name] = _figure(make, save_figure)
+    return files
+
+
+def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
+    """What the manifest records besides the model, data and seed."""
+    from sdmodel.compare import describe
+
+    setup = result.setup
+    return {
+        "spec": str(result.spec.source) if result.spec.source else result.spec.name,
+        "spec_values": _plain(asdict(result.spec)),
+        "futures": result.futures.n, "futures_seed": result.seed,
+        "search_seed": result.search_seed,
+        "evaluations": result.nfev, "main_search_evaluations": result.search.nfev,
+        "generations": result.search.nit, "simulations": result.nsim,
+        "wall_time_s": round(result.seconds, 1),
+        "simulations_per_second": round(result.simulations_per_second),
+        "success": result.success, "message": result.message,
+        "objective": {"minimise": result.goal.minimise, "statistic": result.goal.statistic,
+                      "value": result.fun},
+        "constraints": [c.describe() for c in result.goal.constraints],
+        "decision": dict(zip(result.space.labels, [float(v) for v in result.x], strict=True)),
+        "plans": describe([result.unoptimised, result.plan]),
+        "calibration": setup.calibration.note,
+        "calibration_model_matches": setup.calibration.model_matches,
+        "lang": lang,
+        "columns": {
+            "capacity_plan.csv cost_eur": "change in the chain's total cost from the lever in "
+                                          "that year, mean over the futures (negative: saves)",
+            "kpis.csv cost_eur": "total chain cost over the horizon, mean over the futures",
+            "kpis.csv exceedance_person_months": "person-months of COA occupancy above the "
+                                                 "threshold over the horizon, mean over futures",
+        },
+    }
+
+
+def scenario_toml(plan: Scenario, *, name: str, description: str) -> str:
+    """A scenario file (see :mod:`sdmodel.scenario`) that reproduces ``plan``."""
+    from sdmodel.scenario import INFLOW_BAND_VARIABLE
+    from sdmodel.schedule import month_to_date
+
+    lines = [f"name = {json.dumps(name)}", f"description = {json.dumps(description)}", ""]
+    overrides = dict(plan.overrides)
+    if plan.inflow_series:
+        points = [[month_to_date(m).isoformat(), v] for m, v in plan.inflow_series]
+        lines += ["[inflow]", f"first_applications_per_month = {json.dumps(points)}", ""]
+    elif INFLOW_BAND_VARIABLE in overrides:
+        lines += ["[inflow]", f"band = {overrides.pop(INFLOW_BAND_VARIABLE)!r}", ""]
+    overrides.pop(INFLOW_BAND_VARIABLE, None)
+    if overrides:
+        lines += ["[set]", *(f"{json.dumps(k)} = {v!r}" for k, v in overrides.items()), ""]
+    t = plan.thresholds
+    lines += ["[thresholds]",
+              (f"coa_occupancy = {t.coa_occupancy!r}" if t.coa_occupancy is not None
+               else f"coa_occupancy_share = {t.coa_occupancy_share!r}"),
+              f"ter_apel = {t.ter_apel!r}", ""]
+    for m in plan.measures:
+        s = m.schedule
+        lines += [f"[measures.{m.measure.name}]", f"enabled = {str(m.enabled).lower()}",
+                  f'start = "{s.start.isoformat()}"', f"ramp_months = {float(s.ramp_months)!r}",
+                  f"intensity = {float(s.intensity)!r}"]
+        if s.milestones:
+            points = [[d.isoformat(), v] for d, v in s.milestones]
+            lines.append(f"milestones = {json.dumps(points)}")
+        lines += [f"{k} = {float(v)!r}" for k, v in m.effects.items()] + [""]
+    for c in plan.capacity:
+        if c.amount > 0:
+            lines += [f"[capacity.{c.lever.name}]", f"amount = {float(c.amount)!r}",
+                      f'start = "{c.schedule.start.isoformat()}"',
+                      f"ramp_months = {float(c.schedule.ramp_months)!r}", ""]
+    return "\n".join(lines)
+
+
+def summary(result: Optimization) -> str:
+    """A few lines for the terminal: outcome, time, evaluations, the schedule."""
+    table = schedule_table(result)
+    lines = [result.message,
+             f"{result.nfev:,} plans x {result.futures.n} futures = {result.nsim:,} simulations "
+             f"in {result.seconds:.0f} s ({result.simulations_per_second:,.0f} per second)"]
+    for row in table.itertuples():
+        amount = f", +{row.amount:g}" if row.kind == "capacity" else ""
+        lines.append(f"  {row.start}  {row.lever} (ramp {row.ramp_months} months{amount})")
+    return "\n".join(lines) + "\n"
+
+
+# -- figures ---------------------------------------------------------------------------------------
+
+
+def _gantt(schedule: pd.DataFrame, *, lang: str, source: str):
+    from sdmodel.briefing_data import read_schedule
+    from sdmodel.figures_plans import fig_gantt
+
+    text = schedule.to_csv(index=False, lineterminator="\n")
+    return fig_gantt(read_schedule(io.StringIO(text)), lang=lang, source=source)
+
+
+def _pareto(pareto: pd.DataFrame, *, lang: str, source: str, chosen: tuple[float, float]):
+    from sdmodel.figures_plans import fig_pareto
+
+    return fig_pareto(pareto, lang=lang, chosen=chosen, source=source)
+
+
+def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, central: pd.DataFrame,
+          *, lang: str, source: str):
+    import pandas as pd
+
+    from sdmodel.figures_scenarios import fig_fan
+    from sdmodel.labels import text
+
+    def indexed(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(date=pd.to_datetime(frame["date"])).set_index("date")
+
+    bands = {text("plan_optimised", lang): indexed(band),
+             text("plan_unoptimised", lang): indexed(before)}
+    limits = result.evaluator.limits
+    return fig_fan(bands, lang=lang, results=central, threshold=limits.coa_occupancy,
+                   samples=result.futures.n, source=source)
+
+
+def _source(result: Optimization, lang: str) -> str:
+    from calibration.observations import data_sha256
+    from sdmodel.style import source_line
+
+    spec = result.spec.source.name if result.spec.source else result.spec.name
+    return source_line(lang=lang, model_sha256=result.setup.model.sha256,
+                       data_sha256=data_sha256(), extra=spec)
+
+
+# -- writers ---------------------------------------------------------------------------------------
+
+
+def _csv(frame: pd.DataFrame) -> Writer:
+    def write(path: Path) -> None:
+        frame.to_csv(path, index=False, lineterminator="\n")
+
+    return write
+
+
+def _figure(make: Callable[[], Any], save: Callable[[Any, Path], Path]) -> Writer:
+    def write(path: Path) -> None:
+        save(make(), path)
+
+    return write
+
+
+def _text(content: str) -> Writer:
+    def write(path: Path) -> None:
+        path.write_text(content, encoding="utf-8")
+
+    return write
+
+
+def _describe(result: Optimization) -> str:
+    base = result.spec.scenario or "the spec's plan"
+    return (f"Optimised by 'asielketen optimize' from {result.spec.name} ({base}): "
+            f"{result.message}")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly: paths and tuples as strings and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value

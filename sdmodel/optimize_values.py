@@ -1,0 +1,167 @@
+"""Checked values of TOML spec files: numbers, whole numbers, choices, dates and ranges.
+
+Each helper reads one key of one table and raises a one-line
+:class:`~sdmodel.errors.DataFileError` that starts with ``<file>:<line>: [table]`` and says how
+to fix the value (used by :mod:`sdmodel.optimize_spec`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.scenario_tables import Where
+from sdmodel.schedule import MAX_RAMP_MONTHS, ScheduleError, date_to_month, parse_date
+
+Bounds = tuple[float, float]
+"""``(low, high)``; equal bounds mean a fixed value."""
+
+
+def is_free(bounds: Bounds | None) -> bool:
+    """True for a range with room in it (a decision, not a fixed value)."""
+    return bounds is not None and bounds[0] != bounds[1]
+
+
+def is_number(value: Any) -> bool:
+    """True for a finite int or float (not a bool)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def horizon_bounds(value: Any, where: Where) -> Bounds:
+    """``horizon = [first, last]``: the whole months from ``first`` to ``last`` (model months)."""
+    source = f"{where.path}{line_of_key(where, 'horizon')}:"
+    if not isinstance(value, list) or len(value) != 2:
+        raise DataFileError(f"{source} horizon = {value!r}; write [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]"
+                            ", e.g. [\"2026-01-01\", \"2035-12-01\"]")
+    first, last = (date_month(v, source, "horizon") for v in value)
+    if last <= first:
+        raise DataFileError(f"{source} horizon ends before it starts; give [first, last] month")
+    return float(math.ceil(first - 1e-9)), float(math.floor(last + 1e-9))
+
+
+def date_bounds(body: Mapping[str, Any], key: str, where: Where, table: str) -> Bounds | None:
+    """A date (fixed, kept exactly) or ``[earliest, latest]`` (rounded inwards to month starts),
+    as model months; ``None`` when ``key`` is absent."""
+    if key not in body:
+        return None
+    source = where.at(table, key)
+    value = body[key]
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise DataFileError(f"{source} {key} = {value!r}; give one date or [earliest, latest]")
+        low, high = (date_month(v, source, key) for v in value)
+        whole = float(math.ceil(low - 1e-9)), float(math.floor(high + 1e-9))
+        if whole[0] > whole[1]:
+            raise DataFileError(f"{source} {key}: no month start lies between {value[0]} and "
+                                f"{value[1]}; widen the range (starts are searched in months)")
+        return whole
+    month = date_month(value, source, key)
+    return month, month
+
+
+def ramp_bounds(body: Mapping[str, Any], where: Where, table: str) -> Bounds | None:
+    """``ramp_months``: a number (fixed) or ``[shortest, longest]`` in whole months."""
+    if "ramp_months" not in body:
+        return None
+    low, high = range_bounds(body["ramp_months"], where.at(table, "ramp_months"), "ramp_months",
+                             0.0, MAX_RAMP_MONTHS, unit="months")
+    if low != high:
+        low, high = float(math.ceil(low)), float(math.floor(high))
+        if low > high:
+            raise DataFileError(f"{where.at(table, 'ramp_months')} no whole month lies in the "
+                                "range; widen it (ramps are searched in whole months)")
+    return low, high
+
+
+def range_bounds(value: Any, source: str, key: str, low: float, high: float, *,
+                 unit: str) -> Bounds:
+    """A number (fixed) or a ``[low, high]`` pair, each within ``[low, high]``."""
+    items = value if isinstance(value, list) else [value, value]
+    if len(items) != 2 or not all(is_number(v) for v in items) or items[0] > items[1]:
+        raise DataFileError(f"{source} {key} = {value!r}; give a number or a [low, high] pair")
+    for v in items:
+        if not low <= v <= high:
+            raise DataFileError(f"{source} {key} = {v:g} is outside [{low:g}, {high:g}] {unit}; "
+                                "choose values in that range")
+    return float(items[0]), float(items[1])
+
+
+def date_month(value: Any, source: str, key: str) -> float:
+    """The model month of a ``"YYYY-MM-DD"`` or TOML date."""
+    try:
+        return date_to_month(parse_date(value))
+    except ScheduleError as err:
+        raise DataFileError(f"{source} {key}: {err}") from err
+
+
+def month_of(body: Mapping[str, Any], key: str, where: Where, table: str) -> float | None:
+    """The model month of the date at ``key``, or ``None`` when absent."""
+    return None if key not in body else date_month(body[key], where.at(table, key), key)
+
+
+def number(body: Mapping[str, Any], key: str, where: Where, table: str, default: float | None,
+           *, low: float, high: float) -> float | None:
+    """A number in ``[low, high]``, or ``default`` when absent."""
+    if key not in body:
+        return default
+    value = body[key]
+    if not is_number(value) or not low <= value <= high:
+        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} is not a number in "
+                            f"[{low:g}, {high:g}]; write a plain number in that range")
+    return float(value)
+
+
+def integer(body: Mapping[str, Any], key: str, where: Where, table: str, default: int | None,
+            *, low: int) -> int | None:
+    """A whole number ``>= low``, or ``default`` when absent."""
+    if key not in body:
+        return default
+    value = body[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} must be a whole number "
+                            f">= {low}")
+    return int(value)
+
+
+def choice(body: Mapping[str, Any], key: str, allowed: tuple[str, ...], where: Where,
+           table: str, default: str) -> str:
+    """One of ``allowed`` (with a did-you-mean), or ``default`` when absent."""
+    value = body.get(key, default)
+    if value not in allowed:
+        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} is not one of "
+                            f"{', '.join(allowed)}{did_you_mean(str(value), allowed)}")
+    return str(value)
+
+
+def sub_table(data: Mapping[str, Any], key: str, where: Where) -> dict[str, Any]:
+    """The table at ``key`` (empty when absent)."""
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise DataFileError(f"{where.path}{line_of_key(where, key)}: '{key}' must be a table; "
+                            f"write it as [{key}] with keys below")
+    return value
+
+
+def check_keys(body: Mapping[str, Any], allowed: tuple[str, ...], where: Where,
+               table: str | None) -> None:
+    """Refuse keys that are not in ``allowed`` (with a did-you-mean)."""
+    for key in body:
+        if key not in allowed:
+            place = where.at(table, key) if table else f"{where.path}{line_of_key(where, key)}:"
+            raise DataFileError(f"{place} unknown key '{key}'{did_you_mean(key, allowed)}; "
+                                f"allowed keys are: {', '.join(allowed)}")
+
+
+def line_of_key(where: Where, key: str) -> str:
+    """``":<line>"`` of a top-level ``key`` or of the header ``[key]``, or ``""``."""
+    for index, line in enumerate(where.raw.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if stripped.split("#")[0].strip() == f"[{key}]":
+                return f":{index}"
+            continue
+        if stripped.startswith(key) and stripped[len(key):].lstrip()[:1] == "=":
+            return f":{index}"
+    return ""
