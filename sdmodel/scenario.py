@@ -41,6 +41,7 @@ problem is reported as a :class:`~sdmodel.errors.DataFileError` or
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -139,8 +140,19 @@ def scenario_path(name_or_path: str | Path) -> Path:
 
 
 def available_scenarios() -> list[str]:
-    """Return the names of the scenarios in ``models/scenarios/``, sorted."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    """Return the names of the scenarios in ``models/scenarios/``, sorted.
+
+    Optimisation specs live there too (``asielketen optimize``); they have an ``[objective]``
+    table and are not scenarios, so they are left out.
+    """
+    return sorted(
+        p.stem for p in SCENARIO_DIR.glob("*.toml") if not _is_optimisation_spec(p)
+    )
+
+
+def _is_optimisation_spec(path: Path) -> bool:
+    """Whether a TOML file in the scenario folder is an optimisation spec."""
+    return re.search(r"^\s*\[objective\]", path.read_text(encoding="utf-8"), re.M) is not None
 
 
 def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
@@ -175,6 +187,11 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as err:
         raise DataFileError(f"{path}: invalid TOML: {err}; fix the syntax there") from err
+    if "objective" in data:
+        raise DataFileError(
+            f"{path}: this is an optimisation spec, not a scenario; run it with "
+            f"'asielketen optimize {path.stem}'"
+        )
 
     _check_keys(data, TOP_LEVEL_KEYS, path=path, raw=raw, table=None)
     name = _string(data, "name", path=path, default=path.stem)

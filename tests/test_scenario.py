@@ -302,3 +302,12 @@ def test_custom_inflow_series_replaces_the_mpp_band(chain_model, tmp_path: Path)
     assert applications["2027-06"].iloc[0] == pytest.approx(2200)
     baseline = chain_model.run(until="2027-12")
     pd.testing.assert_frame_equal(result.loc[:"2025-12"], baseline.loc[:"2025-12"])
+
+
+def test_optimisation_specs_are_not_listed_or_loaded_as_scenarios(chain_model):
+    from sdmodel.errors import DataFileError
+    from sdmodel.scenario import available_scenarios, load_scenario
+
+    assert "optimaliseer-alle-maatregelen" not in available_scenarios()
+    with pytest.raises(DataFileError, match="optimisation spec.*asielketen optimize"):
+        load_scenario("optimaliseer-alle-maatregelen", model=chain_model)
