@@ -28,6 +28,7 @@ from sdmodel.style import (
     marker_symbol,
     number_axis,
     save_figure,
+    scenario_colors,
     year_axis,
 )
 from sdmodel.style import (
@@ -126,7 +127,7 @@ def comparison_figure(
         Not registered with pyplot; save it with :func:`sdmodel.figures.save_figure`.
     """
     check_lang(lang)
-    colors = dict(zip([s.name for s in scenarios], _colors(len(scenarios)), strict=True))
+    colors = scenario_colors([s.name for s in scenarios])
 
     def draw(ax: Axes, kpis: tuple[str, ...], threshold: str) -> None:
         for scenario in scenarios:
@@ -170,7 +171,7 @@ def fan_chart_figure(
     import pandas as pd
 
     check_lang(lang)
-    colors = dict(zip([s.name for s in scenarios], _colors(len(scenarios)), strict=True))
+    colors = scenario_colors([s.name for s in scenarios])
     series_of = {("court_appeals_pending", "court_status_appeals_pending"): "court_backlog"}
 
     def draw(ax: Axes, kpis: tuple[str, ...], threshold: str) -> None:

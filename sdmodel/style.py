@@ -92,6 +92,22 @@ def colors(n: int) -> list[tuple[float, float, float]]:
     return list(sns.color_palette(PALETTE, n_colors=max(n, 3)))[:n]
 
 
+SCENARIO_ORDER = (
+    "baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd",
+    "instroom-laag", "instroom-midden", "instroom-hoog",
+)
+"""Shipped scenarios in the order of their fixed colours, so a scenario keeps its colour in
+every figure whichever other scenarios are shown."""
+
+
+def scenario_colors(names: list[str]) -> dict[str, tuple[float, float, float]]:
+    """Return a colour per scenario name: fixed for the shipped scenarios, the rest in order."""
+    palette = colors(10)
+    fixed = {name: palette[i] for i, name in enumerate(SCENARIO_ORDER)}
+    spare = iter(palette[len(SCENARIO_ORDER):] * (1 + len(names)))
+    return {name: fixed[name] if name in fixed else next(spare) for name in names}
+
+
 def new_figure(*, figsize: tuple[float, float] = FIGSIZE) -> Figure:
     """Return an empty Figure with constrained layout, not registered with pyplot."""
     from matplotlib.figure import Figure

@@ -223,3 +223,14 @@ def test_compare_help_lists_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--out", "--samples", "--seed", "--force", "--lang", "--calibration"):
         assert option in result.output
+
+
+def test_a_scenario_keeps_its_colour_whichever_others_are_shown():
+    from sdmodel.style import scenario_colors
+
+    three = scenario_colors(["baseline", "alle-maatregelen", "gefaseerd"])
+    four = scenario_colors(["baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd"])
+    assert three["alle-maatregelen"] == four["alle-maatregelen"]
+    assert three["gefaseerd"] == four["gefaseerd"]
+    custom = scenario_colors(["baseline", "mijn-variant", "andere-variant"])
+    assert len(set(custom.values())) == 3
