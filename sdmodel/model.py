@@ -131,7 +131,7 @@ class ChainModel:
 
     @cached_property
     def _py_to_real(self) -> dict[str, str]:
-        return self._pysd.namespace and {v: k for k, v in self._pysd.namespace.items()}
+        return {py_name: name for name, py_name in self._pysd.namespace.items()}
 
     def _stock_flows(self) -> dict[str, list[str]]:
         """Map each stock (INTEG) to the variables in its rate expression."""
@@ -212,7 +212,7 @@ class ChainModel:
         except Exception as err:
             raise ModelFileError(
                 f"{self.path.name}: the model translates but fails when run: {err}; "
-                "check the functions it uses (see DEVELOPERS.md on unsupported functions)"
+                "check the Vensim functions it uses: PySD translates some it cannot run"
             ) from err
 
     def _validated(
