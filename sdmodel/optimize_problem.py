@@ -282,10 +282,10 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     """
     import pandas as pd
 
-    from sdmodel.scenario import BANDS, HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
+    from sdmodel.scenario import BANDS, INFLOW_BAND_VARIABLE
     from sdmodel.uncertainty import (
-        CALIBRATION_DRAW,
         bootstrap_draws,
+        future_inputs,
         latin_hypercube,
         uncertain_parameters,
     )
@@ -300,33 +300,7 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     design = pd.concat([central, sampled.astype(float)], ignore_index=True)
     labels = tuple([f"MPP {b}" for b in chosen] + [f"LHS {i + 1}" for i in range(samples)])
 
-    n = len(labels)
-    times = setup.batch.time_grid()
-    base: dict[str, float | np.ndarray] = dict(setup.base(plan))
-    draws = bootstrap_draws(setup)
-    per_run = set(setup.calibration.values) | set(plan.overrides) | {INFLOW_BAND_VARIABLE}
-    if draws is not None and CALIBRATION_DRAW in design:
-        rows = design[CALIBRATION_DRAW].to_numpy()
-        drawn = ~np.isnan(rows)
-        for name in draws.columns:
-            values = draws[name].to_numpy(dtype=float)[np.where(drawn, rows, 0).astype(int)]
-            base[name] = np.where(drawn, values, base[name])
-        per_run |= set(draws.columns)
-    base[INFLOW_BAND_VARIABLE] = design[INFLOW_BAND_VARIABLE].to_numpy(dtype=float)
-    constants = {name: np.broadcast_to(np.asarray(base[name], dtype=float), (n,)).copy()
-                 for name in sorted(per_run)}
-    future = times[:, None] >= float(np.max(base.get(HISTORY_END_VARIABLE, 0.0)))
-    series = {}
-    for p in params:
-        if p.kind == "constant" and p.name not in plan.overrides:  # [set] values are kept
-            values = np.where(np.isnan(design[p.name]), base[p.name], design[p.name])
-            series[p.name] = np.where(future, values[None, :], base[p.name])
-    settings = {m.measure.name: m for m in plan.active_measures}
-    effects = {}
-    for p in params:
-        if p.kind == "effect":
-            measure, key = p.name.split(".", 1)
-            own = settings[measure].value(key)
-            effects[(measure, key)] = np.where(np.isnan(design[p.name]), own, design[p.name])
+    inputs = future_inputs(plan, setup, params, design, bootstrap_draws(setup))
     design.insert(0, "future", labels)
-    return Futures(labels, params, design, constants, series, base, effects, seed)
+    return Futures(labels, params, design, inputs.constants, inputs.series, inputs.base,
+                   inputs.effects, seed)

@@ -245,32 +245,94 @@ def run_uncertainty(
                        pd.concat(summary_rows, ignore_index=True), seed)
 
 
+@dataclass(frozen=True)
+class FutureInputs:
+    """Model inputs of an ensemble of futures (one run per row of a sample design).
+
+    Attributes
+    ----------
+    base
+        Every input's value without the scenario's measures, per future where it varies (the
+        base that :func:`sdmodel.inputs.scenario_series` changes from).
+    constants
+        Per-run constants: name -> values ``(F,)``.
+    series
+        Assumption constants that take their sampled value from the end of the history:
+        name -> ``(T, F)`` on the integration grid.
+    effects
+        ``(measure, effect) -> (F,)``: sampled effect sizes.
+    """
+
+    base: dict[str, float | np.ndarray]
+    constants: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    effects: dict[tuple[str, str], np.ndarray]
+
+
+def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
+                  design: pd.DataFrame, draws: pd.DataFrame | None) -> FutureInputs:
+    """Turn a sample design into model inputs, one run per design row.
+
+    A missing (NaN) value in the design keeps the central value: the calibrated constant, the
+    model default or the scenario's own effect size (the optimizer's MPP-band futures use
+    this).
+
+    Parameters
+    ----------
+    scenario
+        Its ``[set]`` values are kept; its measures give the central effect sizes.
+    setup
+        From :func:`sdmodel.compare.prepare`.
+    params
+        The sampled quantities (columns of ``design``).
+    design
+        One row per future; includes the MPP band position and, with ``draws``, the bootstrap
+        row of the calibration.
+    draws
+        The calibration's bootstrap refits (:func:`bootstrap_draws`), or None.
+    """
+    n = len(design)
+    times = setup.batch.time_grid()
+    base: dict[str, float | np.ndarray] = dict(setup.base(scenario))
+    per_run = set(setup.calibration.values) | set(scenario.overrides) | {INFLOW_BAND_VARIABLE}
+    if draws is not None and CALIBRATION_DRAW in design:
+        rows = design[CALIBRATION_DRAW].to_numpy(dtype=float)
+        drawn = ~np.isnan(rows)
+        for name in draws.columns:
+            values = draws[name].to_numpy(dtype=float)[np.where(drawn, rows, 0).astype(int)]
+            base[name] = np.where(drawn, values, base[name])
+        per_run |= set(draws.columns)
+    base[INFLOW_BAND_VARIABLE] = design[INFLOW_BAND_VARIABLE].to_numpy(dtype=float)
+    constants = {name: np.broadcast_to(np.asarray(base[name], dtype=float), (n,)).copy()
+                 for name in sorted(per_run)}
+    future = times[:, None] >= float(np.max(base.get(HISTORY_END_VARIABLE, 0.0)))
+    series = {}
+    for p in params:
+        if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
+            values = np.where(np.isnan(design[p.name]), base[p.name], design[p.name])
+            series[p.name] = np.where(future, values[None, :], base[p.name])
+    settings = {m.measure.name: m for m in scenario.active_measures}
+    effects = {}
+    for p in params:
+        if p.kind == "effect":
+            measure, key = p.name.split(".", 1)
+            sampled = design[p.name].to_numpy(dtype=float)
+            if np.isnan(sampled).any():
+                sampled = np.where(np.isnan(sampled), settings[measure].value(key), sampled)
+            effects[(measure, key)] = sampled
+    return FutureInputs(base, constants, series, effects)
+
+
 def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
                design: pd.DataFrame, draws: pd.DataFrame | None, kpis: Sequence[str]
                ) -> dict[str, np.ndarray]:
     from sdmodel.batch_kpis import run_monthly
 
     n = len(design)
-    times = setup.batch.time_grid()
-    base: dict[str, float | np.ndarray] = dict(setup.base(scenario))
-    if draws is not None:
-        rows = design[CALIBRATION_DRAW].to_numpy()
-        for name in draws.columns:
-            base[name] = draws[name].to_numpy(dtype=float)[rows]
-    base[INFLOW_BAND_VARIABLE] = design[INFLOW_BAND_VARIABLE].to_numpy()
-    inputs: dict[str, object] = {
-        name: base[name]
-        for name in set(setup.calibration.values) | set(scenario.overrides)
-        | ({INFLOW_BAND_VARIABLE} | set(draws.columns if draws is not None else ()))
-    }
-    future = times[:, None] >= base.get(HISTORY_END_VARIABLE, 0.0)
-    for p in params:
-        if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
-            inputs[p.name] = np.where(future, design[p.name].to_numpy()[None, :], base[p.name])
-    effects = {tuple(p.name.split(".", 1)): design[p.name].to_numpy()
-               for p in params if p.kind == "effect"}
-    inputs.update(scenario_series(scenario, base=base, times=times, limits=setup.limits,
-                                  effect_values=effects, n=n))
+    futures = future_inputs(scenario, setup, params, design, draws)
+    inputs: dict[str, object] = {**futures.constants, **futures.series}
+    inputs.update(scenario_series(scenario, base=futures.base, times=setup.batch.time_grid(),
+                                  limits=setup.limits, effect_values=futures.effects, n=n))
     return run_monthly(setup.batch, inputs, n=n, kpis=kpis)
 
 
