@@ -12,6 +12,15 @@ from sdmodel.labels_briefing import BRIEFING_TEXT
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 """Supported label languages; the first is the default."""
 
+LAW_LABELS: dict[str, dict[str, str]] = {
+    "dwangsom": {"nl": "dwangsommen IND opgeschort", "en": "IND penalty payments suspended"},
+    "decision_period": {"nl": "beslistermijn asiel verlengd", "en": "decision period extended"},
+    "ter_apel": {"nl": "dwangsom Ter Apel boven 2.000", "en": "Ter Apel penalty above 2,000"},
+    "lvv": {"nl": "einde rijksfinanciering LVV", "en": "end of national LVV funding"},
+    "eu_pact": {"nl": "EU-Migratiepact van toepassing", "en": "EU Pact applies"},
+}
+"""Short labels of law dates per timeline.csv ``measure``; others use the event text."""
+
 UNITS: dict[str, dict[str, str]] = {
     "persons": {"nl": "personen", "en": "persons"},
     "persons/month": {"nl": "personen per maand", "en": "persons per month"},

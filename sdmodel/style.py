@@ -27,7 +27,7 @@ from sdmodel.formats import (
     format_number,
     format_percent,
 )
-from sdmodel.labels import check_lang, text
+from sdmodel.labels import LAW_LABELS, check_lang, text
 
 __all__ = [
     "DPI", "FIGSIZE", "LAW_COLOR", "PALETTE", "THRESHOLD_COLOR", "colors", "figure_style",
@@ -54,14 +54,6 @@ THRESHOLD_COLOR = "#c0392b"
 LAW_COLOR = "0.45"
 LAW_STATUSES: tuple[str, ...] = ("in_force", "applies")
 """Statuses in timeline.csv that mark a law date (a rule that starts to apply)."""
-LAW_LABELS: dict[str, dict[str, str]] = {
-    "dwangsom": {"nl": "dwangsommen IND opgeschort", "en": "IND penalty payments suspended"},
-    "decision_period": {"nl": "beslistermijn asiel verlengd", "en": "decision period extended"},
-    "ter_apel": {"nl": "dwangsom Ter Apel boven 2.000", "en": "Ter Apel penalty above 2,000"},
-    "lvv": {"nl": "einde rijksfinanciering LVV", "en": "end of national LVV funding"},
-    "eu_pact": {"nl": "EU-Migratiepact van toepassing", "en": "EU Pact applies"},
-}
-"""Short labels of law dates per timeline.csv ``measure``; others use the event text."""
 SCENARIO_START = "2026-01-01"
 """First day of the scenario period: the model runs on data before it and on scenarios after."""
 MERGE_DAYS = 120
