@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError, UnknownVariableError, did_you_mean
+from sdmodel.paths import CALIBRATION_CONFIG
 
-CONFIG_PATH = Path(__file__).resolve().parent / "calibration.toml"
 ERRORS = ("log", "relative")
 LOSSES = ("linear", "soft_l1", "huber", "cauchy", "arctan")
 BOUND_ROWS = ("one_sided", "downweight", "exact")
@@ -307,7 +307,7 @@ def load_config(
     UnknownVariableError
         If a mapped model variable, an estimated or a tied constant is not in the model.
     """
-    path = Path(path) if path is not None else CONFIG_PATH
+    path = Path(path) if path is not None else CALIBRATION_CONFIG
     if not path.is_file():
         raise DataFileError(f"{path}: file not found; give the path of a calibration.toml")
     try:

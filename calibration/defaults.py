@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError
-
-FITTED_DIR = Path(__file__).resolve().parent / "fitted"
+from sdmodel.paths import FITTED_DIR
 
 
 def load_default(directory: Path | str | None = None) -> dict[str, float]:

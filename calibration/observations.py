@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("observations.csv", "forecasts.csv", "parameters.csv", "timeline.csv")
 
 OBSERVATION_COLUMNS = (

@@ -127,7 +127,8 @@ def prepare(model_path: Path | str | None = None, *, calibration: str | None = N
         ``"none"``: the model's defaults; else a calibration output folder.
     """
     from sdmodel.batch import BatchModel
-    from sdmodel.model import DEFAULT_MDL, ChainModel
+    from sdmodel.model import ChainModel
+    from sdmodel.paths import DEFAULT_MDL
 
     model = ChainModel.from_mdl(model_path)
     batch = BatchModel.from_mdl(model.path)

@@ -45,7 +45,8 @@ from sdmodel.compiler_expressions import (
     int_deps,
 )
 from sdmodel.errors import ModelFileError
-from sdmodel.translate import cache_dir, file_sha256, translated_copy
+from sdmodel.paths import cache_dir
+from sdmodel.translate import file_sha256, translated_copy
 
 CONTROL_NAMES = ("initial_time", "final_time", "time_step", "saveper")
 _SOURCES = ("compiler.py", "compiler_expressions.py", "compiler_codegen.py",

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from sdmodel.errors import ModelFileError
-from sdmodel.translate import cache_dir
+from sdmodel.paths import cache_dir
 
 INIT_ROLES = {"integ": ("init",), "integ_nn": ("init",), "initial": ("init",),
               "smooth": ("init",), "delay": ("init", "delay_time"),

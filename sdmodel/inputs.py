@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.measures import CapacitySetting, MeasureSetting
+from sdmodel.paths import project_relative
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -79,17 +80,8 @@ def calibrated_constants(choice: str | None = None, *, model_sha256: str,
     if record.get("calibration") is None:
         return Calibration({}, "model defaults")
     folder = Path(record["calibration"])
-    return Calibration(dict(values), _relative(folder), folder, record.get("model_matches"))
-
-
-def _relative(path: Path) -> str:
-    """``path`` relative to the project folder when it lies inside it."""
-    from sdmodel.translate import PROJECT_ROOT
-
-    try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+    return Calibration(dict(values), project_relative(folder), folder,
+                       record.get("model_matches"))
 
 
 def base_values(model: ChainModel, constants: Mapping[str, float]) -> dict[str, float]:

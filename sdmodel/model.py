@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
-from sdmodel.translate import PROJECT_ROOT, file_sha256, translated_copy
+from sdmodel.paths import DEFAULT_MDL
+from sdmodel.translate import file_sha256, translated_copy
 
-DEFAULT_MDL = PROJECT_ROOT / "models" / "asielketen.mdl"
 TIME_ZERO = pd.Timestamp("2014-01-01")
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
 

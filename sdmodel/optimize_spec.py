@@ -235,7 +235,7 @@ def spec_path(name_or_path: str | Path) -> Path:
     DataFileError
         If the file does not exist.
     """
-    from sdmodel.scenario import SCENARIO_DIR
+    from sdmodel.paths import SCENARIO_DIR
 
     text = str(name_or_path)
     is_path = isinstance(name_or_path, Path) or "/" in text or "\\" in text

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import AsielketenError, OutputExistsError
+from sdmodel.paths import PYPROJECT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES: tuple[str, ...] = ("asielketen", "pysd", "numpy", "pandas", "scipy")
 
@@ -182,7 +182,7 @@ def package_versions() -> dict[str, str]:
 
 def _source_version() -> str:
     try:
-        with (PROJECT_ROOT / "pyproject.toml").open("rb") as fh:
+        with PYPROJECT.open("rb") as fh:
             return str(tomllib.load(fh)["project"]["version"]) + " (source checkout)"
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "not installed"

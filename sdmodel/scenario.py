@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError, did_you_mean
 from sdmodel.measures import CapacitySetting, MeasureSetting
+from sdmodel.paths import SCENARIO_DIR
 from sdmodel.scenario_tables import (
     Period,
     Thresholds,
@@ -64,7 +65,6 @@ from sdmodel.scenario_tables import (
 if TYPE_CHECKING:
     from sdmodel.model import ChainModel
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "models" / "scenarios"
 DEFAULT_SCENARIO = "baseline"
 INFLOW_BAND_VARIABLE = "MPP inflow band position"
 BANDS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}

@@ -8,24 +8,16 @@ translated anew.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 from sdmodel.errors import ModelFileError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CACHE = PROJECT_ROOT / ".cache" / "pysd"
+from sdmodel.paths import cache_dir
 
 
 def file_sha256(path: Path) -> str:
     """Return the hex SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def cache_dir() -> Path:
-    """Return the translation cache folder (``ASIELKETEN_CACHE`` overrides the default)."""
-    return Path(os.environ.get("ASIELKETEN_CACHE", DEFAULT_CACHE))
 
 
 def translated_copy(mdl_path: Path) -> Path:

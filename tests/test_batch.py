@@ -11,7 +11,8 @@ import xarray as xr
 
 from sdmodel.batch import BatchModel, ParameterError
 from sdmodel.errors import ModelFileError, UnknownVariableError
-from sdmodel.translate import cache_dir, file_sha256
+from sdmodel.paths import cache_dir
+from sdmodel.translate import file_sha256
 
 MODELS = Path(__file__).resolve().parent / "models"
 STATEFUL = MODELS / "batch_stateful.mdl"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from calibration.defaults import FITTED_DIR, default_manifest, load_default
+from calibration.defaults import default_manifest, load_default
 from sdmodel.errors import DataFileError
+from sdmodel.paths import FITTED_DIR
 
 
 def test_committed_calibration_loads_and_is_in_range(chain_model):

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from sdmodel.errors import ModelFileError, UnknownVariableError
-from sdmodel.model import CONTROL_NAMES, DEFAULT_MDL, ChainModel
+from sdmodel.model import CONTROL_NAMES, ChainModel
+from sdmodel.paths import DEFAULT_MDL
 
 SOURCE_MARKERS = re.compile(
     r"assumption|https?://|\.csv|Vreemdelingenwet|Policy input|Capacity lever|Scenario knob|"

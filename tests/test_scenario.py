@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError
+from sdmodel.paths import SCENARIO_DIR
 from sdmodel.scenario import (
     INFLOW_BAND_VARIABLE,
-    SCENARIO_DIR,
     Scenario,
     available_scenarios,
     load_scenario,
