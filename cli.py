@@ -334,7 +334,7 @@ def optimize(
 @user_errors
 def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
     """List the model's variables with kind, units, range and source."""
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
     table = ChainModel.from_mdl(model_path).doc()
     if kind is not None:

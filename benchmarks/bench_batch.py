@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sdmodel.batch import BatchModel  # noqa: E402
-from sdmodel.translate import translated_copy  # noqa: E402
+from sdmodel.engine.batch import BatchModel  # noqa: E402
+from sdmodel.engine.translate import translated_copy  # noqa: E402
 
 
 def pysd_seconds_per_run(path: Path, runs: int) -> float:

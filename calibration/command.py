@@ -82,7 +82,7 @@ def prepare(
     """
     from calibration.evaluate import make_evaluator, model_constants
     from calibration.observations import load_observations
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
     cutoff = parse_cutoff(until) if until is not None else None
     model = ChainModel.from_mdl(model_path)

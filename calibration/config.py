@@ -1,11 +1,11 @@
 """Read and validate ``calibration/calibration.toml``: the series used, their weights, the
 error and loss, the estimated parameters with bounds, and the search settings.
 
-The mapping from observed series to model variables starts from :data:`sdmodel.kpis.KPIS` (the
-project's one Vensim-name mapping); a ``[series.NAME]`` table may override it (``variable``,
-``aggregation``, ``scale``) or add a series that has no KPI. Every problem raises an
-:class:`~sdmodel.errors.AsielketenError` subclass with a one-line message naming
-``calibration.toml``, the key at fault and the fix.
+The mapping from observed series to model variables starts from
+:data:`sdmodel.engine.kpis.KPIS` (the project's one Vensim-name mapping); a ``[series.NAME]``
+table may override it (``variable``, ``aggregation``, ``scale``) or add a series that has no KPI.
+Every problem raises an :class:`~sdmodel.errors.AsielketenError` subclass with a one-line message
+naming ``calibration.toml``, the key at fault and the fix.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ def _series(
     observed: Collection[str],
 ) -> SeriesSpec | str:
     """Return the spec of a used series, or the reason it is not used."""
-    from sdmodel.kpis import KPIS
+    from sdmodel.engine.kpis import KPIS
 
     key = f"series.{name}"
     _check_keys(path, key, raw, ("use", "reason", "weight", "variable", "aggregation", "scale",
@@ -208,8 +208,8 @@ def _series(
     kpi = KPIS.get(name)
     variable = raw.get("variable", kpi.variable if kpi else None)
     if variable is None:
-        raise _fail(path, f"{key}.variable", "the series has no KPI in sdmodel/kpis.py; give the "
-                    "model variable (or a list of variables to sum) it is compared with")
+        raise _fail(path, f"{key}.variable", "the series has no KPI in sdmodel/engine/kpis.py; "
+                    "give the model variable (or a list of variables to sum) it is compared with")
     variables = (variable,) if isinstance(variable, str) else tuple(variable)
     if not variables or not all(isinstance(v, str) for v in variables):
         raise _fail(path, f"{key}.variable", f"{variable!r} is not a variable name or a list")

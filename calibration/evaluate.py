@@ -3,9 +3,9 @@
 Two interchangeable evaluators share one interface (:class:`Evaluator`):
 
 - :class:`BatchEvaluator` runs all parameter sets at once through the vectorised NumPy
-  simulator (:class:`sdmodel.batch.BatchModel`, generated from the .mdl): a Jacobian's P+1
+  simulator (:class:`sdmodel.engine.batch.BatchModel`, generated from the .mdl): a Jacobian's P+1
   sets, a differential-evolution population or all bootstrap refits cost about one run;
-- :class:`PySDEvaluator` loops over PySD runs (:class:`sdmodel.model.ChainModel`), the
+- :class:`PySDEvaluator` loops over PySD runs (:class:`sdmodel.engine.model.ChainModel`), the
   reference implementation (about 0.5 s a run).
 
 :func:`make_evaluator` picks the batch simulator when it is available; switching is one argument.
@@ -24,7 +24,7 @@ from calibration.config import ConstantInfo
 from sdmodel.errors import AsielketenError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
 Params = Mapping[str, np.ndarray]
 """Constant name -> values, one per run (shape ``(n,)``)."""
@@ -71,7 +71,7 @@ class PySDEvaluator:
 
 
 class BatchEvaluator:
-    """Evaluate all parameter sets at once with :class:`sdmodel.batch.BatchModel`."""
+    """Evaluate all parameter sets at once with :class:`sdmodel.engine.batch.BatchModel`."""
 
     kind = "batch"
 
@@ -92,15 +92,15 @@ class BatchEvaluator:
             if array.shape[0] < steps:
                 raise AsielketenError(
                     f"the batch simulator returned {array.shape[0]} time steps for '{v}', "
-                    f"expected {steps}; report this as a bug in sdmodel/batch.py")
+                    f"expected {steps}; report this as a bug in sdmodel/engine/batch.py")
             out[v] = array[:steps]
         return out
 
 
 def batch_available() -> bool:
-    """Whether :mod:`sdmodel.batch` can be imported."""
+    """Whether :mod:`sdmodel.engine.batch` can be imported."""
     try:
-        from sdmodel.batch import BatchModel  # noqa: F401
+        from sdmodel.engine.batch import BatchModel  # noqa: F401
     except ImportError:
         return False
     return True
@@ -114,7 +114,7 @@ def make_evaluator(model: ChainModel, *, kind: str = "auto") -> Evaluator:
     model
         The PySD model (its .mdl is also what the batch simulator compiles).
     kind
-        ``"batch"``, ``"pysd"`` or ``"auto"`` (batch when :mod:`sdmodel.batch` imports).
+        ``"batch"``, ``"pysd"`` or ``"auto"`` (batch when :mod:`sdmodel.engine.batch` imports).
 
     Raises
     ------
@@ -126,9 +126,9 @@ def make_evaluator(model: ChainModel, *, kind: str = "auto") -> Evaluator:
     if kind == "pysd" or (kind == "auto" and not batch_available()):
         return PySDEvaluator(model)
     if not batch_available():
-        raise AsielketenError("the batch simulator (sdmodel/batch.py) is not available; "
+        raise AsielketenError("the batch simulator (sdmodel/engine/batch.py) is not available; "
                               "use the PySD evaluator")
-    from sdmodel.batch import BatchModel
+    from sdmodel.engine.batch import BatchModel
 
     return BatchEvaluator(BatchModel.from_mdl(model.path), model.time_step)
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sdmodel.batch import BatchModel
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.batch import BatchModel
+    from sdmodel.engine.model import ChainModel
 
 __all__ = ["BatchModel", "ChainModel"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "ChainModel":
-        from sdmodel.model import ChainModel
+        from sdmodel.engine.model import ChainModel
 
         return ChainModel
     if name == "BatchModel":
-        from sdmodel.batch import BatchModel
+        from sdmodel.engine.batch import BatchModel
 
         return BatchModel
     raise AttributeError(f"module 'sdmodel' has no attribute {name!r}")

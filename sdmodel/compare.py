@@ -21,8 +21,8 @@ from sdmodel.inputs import Calibration, calibrated_constants, model_limits, scen
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.batch import BatchModel
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.batch import BatchModel
+    from sdmodel.engine.model import ChainModel
     from sdmodel.scenario import Scenario
     from sdmodel.uncertainty import Uncertainty
 
@@ -126,8 +126,8 @@ def prepare(model_path: Path | str | None = None, *, calibration: str | None = N
         ``None``: the committed calibration (``calibration/fitted``) for the project's model;
         ``"none"``: the model's defaults; else a calibration output folder.
     """
-    from sdmodel.batch import BatchModel
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.batch import BatchModel
+    from sdmodel.engine.model import ChainModel
     from sdmodel.paths import DEFAULT_MDL
 
     model = ChainModel.from_mdl(model_path)
@@ -174,7 +174,7 @@ def run_scenarios(scenarios: Sequence[Scenario], setup: Setup, *, engine: str = 
 
 
 def _run_batch(scenarios: Sequence[Scenario], setup: Setup) -> dict[str, pd.DataFrame]:
-    from sdmodel.batch_kpis import run_monthly, to_frames
+    from sdmodel.engine.batch_kpis import run_monthly, to_frames
 
     times = setup.batch.time_grid()
     n = len(scenarios)

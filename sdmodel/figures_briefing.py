@@ -259,7 +259,7 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
     import matplotlib.dates as mdates
 
     from calibration.figures import Curve, plot_series
-    from sdmodel.kpis import KPIS
+    from sdmodel.engine.kpis import KPIS
 
     check_lang(lang)
     history = results.loc[:until]

@@ -22,7 +22,7 @@ from sdmodel.paths import project_relative
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
     from sdmodel.scenario import Scenario
 
 INFLOW_SERIES_VARIABLE = "MPP first applications"
@@ -246,12 +246,12 @@ def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[
     constants
         Calibrated constants, the scenario's overrides and any ``--set`` values.
     until
-        Last month, ``YYYY-MM`` (see :meth:`sdmodel.model.ChainModel.run`).
+        Last month, ``YYYY-MM`` (see :meth:`sdmodel.engine.model.ChainModel.run`).
 
     Returns
     -------
     pandas.DataFrame
-        Monthly KPIs, as :meth:`~sdmodel.model.ChainModel.run` returns them.
+        Monthly KPIs, as :meth:`~sdmodel.engine.model.ChainModel.run` returns them.
     """
     import warnings
 

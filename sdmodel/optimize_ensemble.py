@@ -1,11 +1,12 @@
 """Evaluate plans over an ensemble of futures with the batch simulator.
 
 Every candidate plan is run for every future; many plans x futures go into one batch call
-(:func:`sdmodel.batch_kpis.run_monthly`, monthly KPIs with flows accumulated by the simulator, only
-the KPIs the objective and constraints need). For each plan and future the evaluator keeps what
-the search needs over the horizon (:class:`Metrics`): the total chain cost (the cost KPIs of
-:data:`sdmodel.compare.COST_ACTORS`) and the person-months above each threshold. Results are
-cached by decision vector, and every evaluated vector stays in the archive (for the Pareto sweep).
+(:func:`sdmodel.engine.batch_kpis.run_monthly`, monthly KPIs with flows accumulated by the
+simulator, only the KPIs the objective and constraints need). For each plan and future the
+evaluator keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost
+(the cost KPIs of :data:`sdmodel.compare.COST_ACTORS`) and the person-months above each
+threshold. Results are cached by decision vector, and every evaluated vector stays in the archive
+(for the Pareto sweep).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class Evaluator:
 
     def __init__(self, setup: Setup, space: DecisionSpace, futures: Futures, *,
                  horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500) -> None:
-        from sdmodel.batch_kpis import month_starts
+        from sdmodel.engine.batch_kpis import month_starts
 
         self.setup, self.space, self.futures, self.limits = setup, space, futures, limits
         months = len(month_starts(setup.batch)) - 1
@@ -229,7 +230,7 @@ class Evaluator:
         dict
             KPI -> ``(months, plans * futures)``; run ``p * F + f`` is plan ``p`` in future ``f``.
         """
-        from sdmodel.batch_kpis import run_monthly
+        from sdmodel.engine.batch_kpis import run_monthly
         from sdmodel.inputs import scenario_series
 
         f, runs = self.futures.n, len(plans) * self.futures.n

@@ -148,7 +148,7 @@ def ensemble_band(result: Optimization, plan: Scenario) -> pd.DataFrame:
     """``date, q05, q25, q50, q75, q95`` of COA occupancy over the futures, every month."""
     import pandas as pd
 
-    from sdmodel.model import TIME_ZERO
+    from sdmodel.engine.model import TIME_ZERO
 
     coa = result.evaluator.monthly([plan], ["coa_occupancy_total"])["coa_occupancy_total"]
     q = np.quantile(coa, QUANTILES, axis=1)

@@ -63,7 +63,7 @@ from sdmodel.scenario_tables import (
 )
 
 if TYPE_CHECKING:
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
 DEFAULT_SCENARIO = "baseline"
 INFLOW_BAND_VARIABLE = "MPP inflow band position"

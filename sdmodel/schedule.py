@@ -27,7 +27,7 @@ import numpy as np
 from sdmodel.errors import AsielketenError
 
 TIME_ZERO = dt.date(2014, 1, 1)
-"""Model time 0 (the same date as :data:`sdmodel.model.TIME_ZERO`)."""
+"""Model time 0 (the same date as :data:`sdmodel.engine.model.TIME_ZERO`)."""
 MAX_RAMP_MONTHS = 120.0
 """Longest ramp accepted (ten years): longer ones are almost certainly a typo."""
 

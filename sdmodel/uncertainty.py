@@ -38,7 +38,7 @@ from sdmodel.scenario_tables import POLICY_MARKERS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
     from sdmodel.scenario import Scenario
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -116,7 +116,7 @@ def assumption_constants(model: ChainModel, *, calibrated: Collection[str]) -> l
     comment), initial values (``initial ...``), policy inputs and capacity levers, inputs that a
     measure sets, the MPP band position (sampled as the band) and constants without a range.
     """
-    from sdmodel.model import CONTROL_NAMES
+    from sdmodel.engine.model import CONTROL_NAMES
 
     doc = model.doc()
     skip = set(calibrated) | measure_variables() | set(CONTROL_NAMES) | {INFLOW_BAND_VARIABLE}
@@ -326,7 +326,7 @@ def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
 def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
                design: pd.DataFrame, draws: pd.DataFrame | None, kpis: Sequence[str]
                ) -> dict[str, np.ndarray]:
-    from sdmodel.batch_kpis import run_monthly
+    from sdmodel.engine.batch_kpis import run_monthly
 
     n = len(design)
     futures = future_inputs(scenario, setup, params, design, draws)
@@ -339,7 +339,7 @@ def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
 def _period_rows(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     import pandas as pd
 
-    from sdmodel.model import TIME_ZERO
+    from sdmodel.engine.model import TIME_ZERO
 
     dates = pd.date_range(TIME_ZERO, periods=months, freq="MS")
     period = (dates >= PERIOD[0]) & (dates <= PERIOD[1])

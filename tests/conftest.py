@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # run from a source checkout without `pip install
 @pytest.fixture(scope="session")
 def chain_model():
     """The project's model (models/asielketen.mdl), translated and loaded once."""
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
     return ChainModel.from_mdl()
 
@@ -33,7 +33,7 @@ def fast_model(monkeypatch: pytest.MonkeyPatch, chain_model, _run_cache: dict) -
     The CLI still goes through the real model; a run with the same overrides and ``until`` is
     only computed once per session.
     """
-    from sdmodel.model import ChainModel
+    from sdmodel.engine.model import ChainModel
 
     real_from_mdl = ChainModel.from_mdl.__func__
     real_run = chain_model.run

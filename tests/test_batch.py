@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sdmodel.batch import BatchModel, ParameterError
+from sdmodel.engine.batch import BatchModel, ParameterError
+from sdmodel.engine.translate import file_sha256
 from sdmodel.errors import ModelFileError, UnknownVariableError
 from sdmodel.paths import cache_dir
-from sdmodel.translate import file_sha256
 
 MODELS = Path(__file__).resolve().parent / "models"
 STATEFUL = MODELS / "batch_stateful.mdl"

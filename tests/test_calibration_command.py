@@ -52,7 +52,7 @@ def small_config(tmp_path: Path, *, series_extra: str = "weight = 1.0",
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory, chain_model):
-    pytest.importorskip("sdmodel.batch")
+    pytest.importorskip("sdmodel.engine.batch")
     tmp = tmp_path_factory.mktemp("cal")
     out = tmp / "out"
     result = run_calibration(out_dir=out, config_path=small_config(tmp), lang="en")
@@ -85,7 +85,7 @@ def test_same_seed_same_result(small_run, tmp_path):
 
 
 def test_backtest_scores_held_back_rows(tmp_path, chain_model):
-    pytest.importorskip("sdmodel.batch")
+    pytest.importorskip("sdmodel.engine.batch")
     out = tmp_path / "bt"
     result = run_calibration(out_dir=out, until="2022-01-01", config_path=small_config(tmp_path),
                              figures=False)

@@ -27,8 +27,8 @@ NOISE = 0.05  # log-normal observation noise (5%)
 
 @pytest.fixture(scope="module")
 def setup(chain_model):
-    pytest.importorskip("sdmodel.batch")
-    from sdmodel.batch import BatchModel
+    pytest.importorskip("sdmodel.engine.batch")
+    from sdmodel.engine.batch import BatchModel
 
     observations = load_observations()
     config = load_config(constants=model_constants(chain_model), model_names=chain_model.names(),
@@ -66,7 +66,7 @@ def test_recovers_known_parameters_within_intervals(setup):
 def test_fitted_parameters_give_same_kpis_in_batch_and_pysd(setup):
     """The committed calibration through the batch simulator equals PySD (rtol 1e-6)."""
     from calibration.defaults import load_default
-    from sdmodel.kpis import monthly_kpis
+    from sdmodel.engine.kpis import monthly_kpis
 
     model, _, _, evaluator = setup
     overrides = load_default()

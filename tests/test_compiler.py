@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sdmodel.batch import BatchModel
-from sdmodel.compiler import build_spec, find_line
+from sdmodel.engine.batch import BatchModel
+from sdmodel.engine.compiler.compile import build_spec, find_line
+from sdmodel.engine.translate import translated_copy
 from sdmodel.errors import ModelFileError
-from sdmodel.translate import translated_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = ROOT / "tests" / "models"

@@ -19,10 +19,10 @@ from sdmodel.briefing_data import (
     yearly_costs,
     yearly_flows,
 )
+from sdmodel.engine.kpis import KPIS
 from sdmodel.errors import DataFileError
 from sdmodel.figures_plans import fig_gantt, fig_pareto
 from sdmodel.figures_scenarios import fig_fan
-from sdmodel.kpis import KPIS
 from sdmodel.style import (
     format_count,
     format_euro,

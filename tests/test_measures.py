@@ -347,7 +347,7 @@ BORDER_EDITS = (
 
 def test_border_procedure_at_its_default_changes_no_result(tmp_path: Path) -> None:
     """The .mdl without the border procedure (its uses removed) gives bit-identical results."""
-    from sdmodel.batch import BatchModel
+    from sdmodel.engine.batch import BatchModel
     from sdmodel.paths import DEFAULT_MDL
 
     text = DEFAULT_MDL.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
+from sdmodel.engine.model import CONTROL_NAMES, ChainModel
 from sdmodel.errors import ModelFileError, UnknownVariableError
-from sdmodel.model import CONTROL_NAMES, ChainModel
 from sdmodel.paths import DEFAULT_MDL
 
 SOURCE_MARKERS = re.compile(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sdmodel.model import ChainModel  # noqa: E402
+from sdmodel.engine.model import ChainModel  # noqa: E402
 
 SKETCH_MARK = "\\\\\\---/// Sketch information"
 VIEW_HEADER = (

@@ -1,10 +1,11 @@
 """Compile a Vensim .mdl into a vectorised NumPy simulator, through PySD's abstract model.
 
 The pipeline: PySD's Vensim translator parses the file (a copy in the cache folder, see
-:func:`sdmodel.translate.translated_copy`) into its abstract model; :func:`build_spec` turns
+:func:`sdmodel.engine.translate.translated_copy`) into its abstract model; :func:`build_spec` turns
 that into a *spec*, a plain dict of variables, stateful objects and lookup tables whose equations
-are already NumPy source (see :mod:`sdmodel.compiler_expressions`);
-:func:`sdmodel.compiler_codegen.generate_source` lays a spec out as a straight-line simulator.
+are already NumPy source (see :mod:`sdmodel.engine.compiler.expressions`);
+:func:`sdmodel.engine.compiler.codegen.generate_source` lays a spec out as a straight-line
+simulator.
 :func:`compile_mdl` caches the generated module under ``cache_dir()/"batch"/<sha256>.py``.
 
 Supported: arithmetic and logic; ABS, EXP, LN, LOG, SQRT, POWER, SIN..TANH, MIN, MAX, INTEGER,
@@ -36,21 +37,25 @@ from types import ModuleType
 
 import numpy as np
 
-from sdmodel.compiler_codegen import default_variant, generate_source, import_module, write_atomic
-from sdmodel.compiler_expressions import (
+from sdmodel.engine.compiler.codegen import (
+    default_variant,
+    generate_source,
+    import_module,
+    write_atomic,
+)
+from sdmodel.engine.compiler.expressions import (
     Expr,
     ExpressionTranslator,
     Unsupported,
     align,
     int_deps,
 )
+from sdmodel.engine.translate import file_sha256, translated_copy
 from sdmodel.errors import ModelFileError
 from sdmodel.paths import cache_dir
-from sdmodel.translate import file_sha256, translated_copy
 
 CONTROL_NAMES = ("initial_time", "final_time", "time_step", "saveper")
-_SOURCES = ("compiler.py", "compiler_expressions.py", "compiler_codegen.py",
-            "compiler_functions.py")
+_SOURCES = ("compile.py", "expressions.py", "codegen.py", "functions.py")
 
 
 def compiler_fingerprint() -> str:
@@ -113,8 +118,8 @@ class _SpecBuilder:
         where = f"{self.source}:{line}" if line else f"{self.source} (line not found)"
         return ModelFileError(
             f"{where}: variable '{name}' uses {what}, which the batch simulator does not "
-            "support; rewrite the equation (see sdmodel.compiler for what is supported) or "
-            "run this model with PySD")
+            "support; rewrite the equation (see sdmodel.engine.compiler.compile for what is "
+            "supported) or run this model with PySD")
 
     # -- Context protocol for the expression translator --------------------------------------
     def variable(self, reference: str) -> tuple[str, list[str], str]:
@@ -366,7 +371,10 @@ def compile_mdl(mdl_path: Path, *, force: bool = False) -> ModuleType:
     copy = translated_copy(Path(mdl_path))  # one snapshot, even if the file is being edited
     target = cache_dir() / "batch" / f"{file_sha256(copy)}.py"
     if target.exists() and not force:
-        module = import_module(target)
+        try:
+            module = import_module(target)
+        except ImportError:  # generated when the compiler lived elsewhere (sdmodel/compiler*.py)
+            module = None
         if getattr(module, "COMPILER", None) == compiler_fingerprint():
             return module
     spec = build_spec(copy, display=Path(mdl_path))

@@ -1,8 +1,8 @@
 """Monthly KPIs of many runs at once, from the batch simulator.
 
-The aggregation is that of :func:`sdmodel.kpis.monthly_kpis` (stocks at the start of each month,
-flows summed over the month's Euler steps, ratios averaged over them), computed inside the batch
-run: stocks are saved at the month starts, flows and ratios are accumulated by the simulator
+The aggregation is that of :func:`sdmodel.engine.kpis.monthly_kpis` (stocks at the start of each
+month, flows summed over the month's Euler steps, ratios averaged over them), computed inside the
+batch run: stocks are saved at the month starts, flows and ratios are accumulated by the simulator
 (``value * TIME STEP`` over the steps of the month). A month's total is read at the start of the
 next month, so the run goes one month beyond the last month reported.
 """
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.kpis import KPIS
+from sdmodel.engine.kpis import KPIS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.batch import BatchModel
+    from sdmodel.engine.batch import BatchModel
 
 
 def month_starts(batch: BatchModel) -> np.ndarray:
@@ -43,12 +43,12 @@ def run_monthly(
     batch
         The compiled model.
     params
-        Inputs as :meth:`sdmodel.batch.BatchModel.run` takes them (numbers, ``(n,)`` arrays,
+        Inputs as :meth:`sdmodel.engine.batch.BatchModel.run` takes them (numbers, ``(n,)`` arrays,
         ``(T, n)`` time series on the integration grid or on the month starts).
     n
         Number of runs.
     kpis
-        KPI names of :data:`sdmodel.kpis.KPIS` to return (default: all).
+        KPI names of :data:`sdmodel.engine.kpis.KPIS` to return (default: all).
     chunk_size
         Runs simulated per pass (default: the simulator's).
 
@@ -56,7 +56,7 @@ def run_monthly(
     -------
     dict
         KPI name -> array ``(months, n)``: one row per whole month of the run, scaled like
-        :func:`sdmodel.kpis.monthly_kpis`.
+        :func:`sdmodel.engine.kpis.monthly_kpis`.
     """
     names = list(KPIS) if kpis is None else list(kpis)
     chosen = {name: KPIS[name] for name in names}
@@ -79,12 +79,12 @@ def run_monthly(
 def to_frames(monthly: Mapping[str, np.ndarray], labels: Sequence[str]) -> dict[str, pd.DataFrame]:
     """Split monthly KPI arrays ``(months, n)`` into one DataFrame per run, keyed by label.
 
-    The frames have the layout of :meth:`sdmodel.model.ChainModel.run`: index ``date`` (month
+    The frames have the layout of :meth:`sdmodel.engine.model.ChainModel.run`: index ``date`` (month
     starts from 2014-01-01), one column per KPI.
     """
     import pandas as pd
 
-    from sdmodel.model import TIME_ZERO
+    from sdmodel.engine.model import TIME_ZERO
 
     first = next(iter(monthly.values()))
     dates = pd.date_range(TIME_ZERO, periods=first.shape[0], freq="MS", name="date")

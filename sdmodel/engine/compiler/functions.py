@@ -1,4 +1,4 @@
-"""Run-time helpers for the NumPy code that :mod:`sdmodel.compiler` generates.
+"""Run-time helpers for the NumPy code that :mod:`sdmodel.engine.compiler.compile` generates.
 
 Every function works on arrays whose last axis is the batch of runs (size ``n`` or 1); leading
 axes, if any, are subscript dimensions. Each one reproduces the arithmetic of the matching PySD

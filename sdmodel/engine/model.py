@@ -1,8 +1,8 @@
 """Load the chain model (.mdl) through PySD, introspect it and run it.
 
 The .mdl is the single source of truth: this module only translates it (into a cache, see
-:mod:`sdmodel.translate`), reads its documentation and runs it. Every run starts from the model's
-defaults plus the overrides given, so no state leaks between runs.
+:mod:`sdmodel.engine.translate`), reads its documentation and runs it. Every run starts from the
+model's defaults plus the overrides given, so no state leaks between runs.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sdmodel.engine.translate import file_sha256, translated_copy
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
 from sdmodel.paths import DEFAULT_MDL
-from sdmodel.translate import file_sha256, translated_copy
 
 TIME_ZERO = pd.Timestamp("2014-01-01")
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
@@ -292,9 +292,9 @@ class ChainModel:
         Returns
         -------
         pandas.DataFrame
-            Index ``date`` (month starts), one column per KPI (see :mod:`sdmodel.kpis`).
+            Index ``date`` (month starts), one column per KPI (see :mod:`sdmodel.engine.kpis`).
         """
-        from sdmodel.kpis import monthly_kpis
+        from sdmodel.engine.kpis import monthly_kpis
 
         last_month = self.last_month(until)
         raw = self.run_raw(overrides, final_time=last_month + 1)

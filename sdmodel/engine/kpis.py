@@ -71,7 +71,7 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
     Parameters
     ----------
     raw
-        Output of :meth:`sdmodel.model.ChainModel.run_raw` (Vensim names as columns).
+        Output of :meth:`sdmodel.engine.model.ChainModel.run_raw` (Vensim names as columns).
     time_step
         The model's TIME STEP in months.
 
@@ -81,7 +81,7 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
         Index ``date`` (month start), one column per KPI in :data:`KPIS` order. The last month
         reported is the last whole month of the run.
     """
-    from sdmodel.model import TIME_ZERO
+    from sdmodel.engine.model import TIME_ZERO
 
     time = raw.index.to_numpy(dtype=float)
     month = np.floor(time + 1e-9).astype(int)

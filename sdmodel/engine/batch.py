@@ -4,7 +4,8 @@
 >>> ds = model.run({"regular COA capacity": np.linspace(2e4, 6e4, 1000)},
 ...                return_columns=["COA occupancy"])                  # doctest: +SKIP
 
-Results equal PySD's (same Euler scheme, grid and functions; see :mod:`sdmodel.compiler`).
+Results equal PySD's (same Euler scheme, grid and functions; see
+:mod:`sdmodel.engine.compiler.compile`).
 Every variable is an array over the runs; time series inputs are arrays over (time, run).
 """
 
@@ -19,9 +20,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdmodel.compiler import compile_mdl
-from sdmodel.compiler_codegen import variant_module
-from sdmodel.compiler_runtime import (
+from sdmodel.engine.compiler.codegen import variant_module
+from sdmodel.engine.compiler.compile import compile_mdl
+from sdmodel.engine.compiler.runtime import (
     RPREC,
     Inputs,
     ParameterError,

@@ -1,0 +1,14 @@
+"""The simulators: the .mdl translated by PySD (the reference) and compiled to NumPy (the batch).
+
+- :mod:`~sdmodel.engine.translate`: the PySD translation cache (the model folder stays clean);
+- :mod:`~sdmodel.engine.model`: :class:`~sdmodel.engine.model.ChainModel`, the model loaded
+  through PySD: names, kinds, units, ranges and sources, and single runs;
+- :mod:`~sdmodel.engine.kpis`: a raw run aggregated to the monthly KPI table;
+- :mod:`~sdmodel.engine.compiler`: the .mdl compiled through PySD's abstract model into a
+  vectorised NumPy simulator (generated, cached, tested equal to PySD);
+- :mod:`~sdmodel.engine.batch`: :class:`~sdmodel.engine.batch.BatchModel`, many parameter sets
+  in one pass of the compiled simulator;
+- :mod:`~sdmodel.engine.batch_kpis`: monthly KPIs of many batch runs at once.
+
+Nothing here knows about scenarios, calibration or figures.
+"""
