@@ -150,8 +150,8 @@ def simulate(
     engine: str, out_dir: Path, force: bool, lang: str,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
-    from calibration.observations import data_sha256, load_observations
     from sdmodel.compare import describe
+    from sdmodel.data.observations import data_sha256, load_observations
     from sdmodel.figures import overview_writer
     from sdmodel.outputs import results_csv_writer
     from sdmodel.simulate import run_simulation
@@ -245,8 +245,8 @@ def compare(
     SCENARIO is a name in models/scenarios/ (e.g. baseline, alle-maatregelen, gefaseerd) or a
     scenario TOML file.
     """
-    from calibration.observations import data_sha256
     from sdmodel import compare as comparing
+    from sdmodel.data.observations import data_sha256
     from sdmodel.uncertainty import run_uncertainty
 
     started = time.perf_counter()
@@ -305,7 +305,7 @@ def optimize(
     Writes schedule.csv, capacity_plan.csv, kpis.csv, pareto.csv, convergence.csv,
     ensemble_band.csv, the figures and manifest.json to --out.
     """
-    from calibration.observations import data_sha256
+    from sdmodel.data.observations import data_sha256
     from sdmodel.optimize import optimize as run_optimization
     from sdmodel.optimize_outputs import manifest_parameters, optimization_files, summary
 

@@ -81,7 +81,7 @@ def prepare(
     rows), ``not_used``, ``cutoff``, ``problem`` and ``evaluator``.
     """
     from calibration.evaluate import make_evaluator, model_constants
-    from calibration.observations import load_observations
+    from sdmodel.data.observations import load_observations
     from sdmodel.engine.model import ChainModel
 
     cutoff = parse_cutoff(until) if until is not None else None
@@ -174,7 +174,7 @@ def run_calibration(
         For any invalid input (the message names the file and key or option); nothing is
         written then.
     """
-    from calibration.observations import data_sha256
+    from sdmodel.data.observations import data_sha256
     from sdmodel.labels import check_lang
     from sdmodel.outputs import build_manifest, check_out_dir, write_outputs
 

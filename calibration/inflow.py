@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from calibration.observations import load_forecasts, load_observations
+from sdmodel.data.observations import load_forecasts, load_observations
 from sdmodel.errors import DataFileError
 
 SERIES = "asylum_first_applications"

@@ -63,7 +63,7 @@ def select_rows(
     Parameters
     ----------
     observations
-        Preferred rows from :func:`calibration.observations.load_observations`.
+        Preferred rows from :func:`sdmodel.data.observations.load_observations`.
     config
         The parsed calibration.toml.
 

@@ -246,7 +246,7 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
     results
         Monthly KPIs of the calibrated run (any scenario: the history is the same).
     observations
-        The preferred observation rows (:func:`calibration.observations.load_observations`).
+        The preferred observation rows (:func:`sdmodel.data.observations.load_observations`).
     lang
         ``"nl"`` (default) or ``"en"``.
     series

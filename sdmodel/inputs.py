@@ -56,7 +56,7 @@ class Calibration:
 
 def calibrated_constants(choice: str | None = None, *, model_sha256: str,
                          is_default_model: bool) -> Calibration:
-    """Return the calibrated constants to run with (see ``calibration.defaults``).
+    """Return the calibrated constants to run with (see ``sdmodel.data.fitted``).
 
     Parameters
     ----------
@@ -73,7 +73,7 @@ def calibrated_constants(choice: str | None = None, *, model_sha256: str,
     DataFileError
         If the calibration folder lacks its parameters.csv or manifest.json.
     """
-    from calibration.defaults import calibration_overrides
+    from sdmodel.data.fitted import calibration_overrides
 
     values, record = calibration_overrides(choice, model_sha256=model_sha256,
                                            is_default_model=is_default_model)

@@ -200,7 +200,7 @@ def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, centra
 
 
 def _source(result: Optimization, lang: str) -> str:
-    from calibration.observations import data_sha256
+    from sdmodel.data.observations import data_sha256
     from sdmodel.style import source_line
 
     spec = result.spec.source.name if result.spec.source else result.spec.name

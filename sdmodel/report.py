@@ -113,9 +113,9 @@ def build_briefing(
         For an unknown language, no scenarios, a scenario that does not load or an unreadable
         optimizer folder.
     """
-    from calibration.observations import data_sha256, load_observations, load_parameters
     from sdmodel.briefing_data import load_optimized
     from sdmodel.compare import compare
+    from sdmodel.data.observations import data_sha256, load_observations, load_parameters
     from sdmodel.style import law_dates, source_line
 
     check_lang(lang)
@@ -244,8 +244,8 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
            opt: Optimized | None, *, lang: str, model_hash: str, data_hash: str,
            parameters: pd.DataFrame, laws: pd.DataFrame) -> list[tuple[str, Figure]]:
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
-    from calibration.observations import load_observations
     from sdmodel.compare import TABLE_COLUMNS
+    from sdmodel.data.observations import load_observations
     from sdmodel.outputs import package_versions
     from sdmodel.report_pages import Column, number_pages, table_pages, title_page
     from sdmodel.report_tables import (

@@ -244,7 +244,7 @@ def law_dates(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     Parameters
     ----------
     timeline
-        As :func:`calibration.observations.load_timeline` returns it; default that file.
+        As :func:`sdmodel.data.observations.load_timeline` returns it; default that file.
 
     Returns
     -------
@@ -254,7 +254,7 @@ def law_dates(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     import pandas as pd
 
     if timeline is None:
-        from calibration.observations import load_timeline
+        from sdmodel.data.observations import load_timeline
 
         timeline = load_timeline()
     rows = timeline[timeline["status"].isin(LAW_STATUSES)].sort_values("date")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calibration.command import run_calibration
-from calibration.defaults import load_default
+from sdmodel.data.fitted import load_default
 from sdmodel.errors import AsielketenError, DataFileError, OutputExistsError, UnknownVariableError
 
 DATA = Path(__file__).resolve().parent.parent / "calibration" / "data"

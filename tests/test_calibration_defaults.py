@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calibration.defaults import default_manifest, load_default
+from sdmodel.data.fitted import default_manifest, load_default
 from sdmodel.errors import DataFileError
 from sdmodel.paths import FITTED_DIR
 

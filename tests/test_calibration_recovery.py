@@ -13,8 +13,8 @@ from calibration.evaluate import BatchEvaluator, model_constants
 from calibration.fit import fit
 from calibration.intervals import intervals
 from calibration.objective import Objective, select_rows
-from calibration.observations import load_observations
 from calibration.problem import Problem
+from sdmodel.data.observations import load_observations
 
 TRUTH = {
     "initial IND decision staff": 1400.0,
@@ -65,7 +65,7 @@ def test_recovers_known_parameters_within_intervals(setup):
 
 def test_fitted_parameters_give_same_kpis_in_batch_and_pysd(setup):
     """The committed calibration through the batch simulator equals PySD (rtol 1e-6)."""
-    from calibration.defaults import load_default
+    from sdmodel.data.fitted import load_default
     from sdmodel.engine.kpis import monthly_kpis
 
     model, _, _, evaluator = setup

@@ -69,7 +69,7 @@ def test_results_csv_has_dates_and_labelled_kpis(simulated) -> None:
 
 
 def test_manifest_records_model_data_parameters_and_versions(simulated, chain_model) -> None:
-    from calibration.observations import data_sha256
+    from sdmodel.data.observations import data_sha256
 
     _, out = simulated
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -81,7 +81,7 @@ def synthetic_band(*, level: float = 60_000) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def observations() -> pd.DataFrame:
-    from calibration.observations import load_observations
+    from sdmodel.data.observations import load_observations
 
     return load_observations()
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from calibration import inflow
-from calibration.observations import OBSERVATION_COLUMNS
+from sdmodel.data.observations import OBSERVATION_COLUMNS
 from sdmodel.errors import DataFileError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calibration import observations as obs
+from sdmodel.data import observations as obs
 from sdmodel.errors import DataFileError
 
 DATA = Path(__file__).resolve().parent.parent / "calibration" / "data"
