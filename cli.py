@@ -22,7 +22,7 @@ import click
 
 from sdmodel.errors import AsielketenError
 from sdmodel.outputs import build_manifest, check_out_dir, package_versions, write_outputs
-from sdmodel.scenario import DEFAULT_SCENARIO, parse_set_option
+from sdmodel.scenarios.scenario import DEFAULT_SCENARIO, parse_set_option
 
 KINDS = ("stock", "flow", "auxiliary", "constant", "lookup")
 F = TypeVar("F", bound=Callable[..., Any])

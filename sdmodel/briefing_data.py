@@ -21,7 +21,7 @@ import pandas as pd
 from sdmodel.errors import AsielketenError
 
 if TYPE_CHECKING:
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 COST_COLUMNS: tuple[str, ...] = (
     "cost_coa_regular", "cost_coa_emergency", "cost_ind", "cost_courts", "cost_dtv",
@@ -94,7 +94,7 @@ def yearly_flows(results: pd.DataFrame) -> pd.DataFrame:
 
 def lever_title(lever: str, kind: str, lang: str) -> str:
     """Return the display name of a measure or capacity lever (its key if unknown)."""
-    from sdmodel.measures import LEVERS, MEASURES
+    from sdmodel.scenarios.measures import LEVERS, MEASURES
 
     item = MEASURES.get(lever) if kind == "measure" else LEVERS.get(lever)
     if item is None:
@@ -105,7 +105,7 @@ def lever_title(lever: str, kind: str, lang: str) -> str:
 def lever_unit(lever: str, lang: str) -> str:
     """Return the display unit of a capacity lever's amount (``""`` if unknown)."""
     from sdmodel.labels import TEXT
-    from sdmodel.measures import LEVERS
+    from sdmodel.scenarios.measures import LEVERS
 
     item = LEVERS.get(lever)
     if item is None:
@@ -139,8 +139,9 @@ def schedule_table(scenario: Scenario) -> pd.DataFrame:
 
 
 def planned_schedule() -> pd.DataFrame:
-    """Return the planned (or assumed) schedule of every measure in :mod:`sdmodel.measures`."""
-    from sdmodel.measures import MEASURES
+    """Return the planned (or assumed) schedule of every measure of
+    :mod:`sdmodel.scenarios.measures`."""
+    from sdmodel.scenarios.measures import MEASURES
 
     rows = [
         {"lever": m.name, "kind": "measure", "start": m.planned.start,

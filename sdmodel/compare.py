@@ -16,14 +16,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.errors import AsielketenError
-from sdmodel.inputs import Calibration, calibrated_constants, model_limits, scenario_series
+from sdmodel.scenarios.inputs import (
+    Calibration,
+    calibrated_constants,
+    model_limits,
+    scenario_series,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.engine.batch import BatchModel
     from sdmodel.engine.model import ChainModel
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
     from sdmodel.uncertainty import Uncertainty
 
 ENGINES = ("batch", "pysd")
@@ -195,7 +200,7 @@ def _run_batch(scenarios: Sequence[Scenario], setup: Setup) -> dict[str, pd.Data
 
 
 def _run_pysd(scenario: Scenario, setup: Setup) -> pd.DataFrame:
-    from sdmodel.inputs import run_scenario_pysd
+    from sdmodel.scenarios.inputs import run_scenario_pysd
 
     constants = {**setup.calibration.values, **scenario.overrides}
     return run_scenario_pysd(setup.model, scenario, constants)
@@ -296,7 +301,7 @@ def compare(
     AsielketenError
         For no scenarios, a scenario file that does not load, or duplicate names.
     """
-    from sdmodel.scenario import load_scenario
+    from sdmodel.scenarios.scenario import load_scenario
 
     if not scenarios:
         raise AsielketenError("give at least one scenario, e.g. baseline alle-maatregelen")

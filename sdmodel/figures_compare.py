@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 __all__ = ["DPI", "comparison_figure", "cost_figure", "fan_chart_figure", "law_markers",
            "save_figure"]

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 SHOWN_FROM = "2022-01-01"
 """First month of the fan chart: a few years of history for context."""

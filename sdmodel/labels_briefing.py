@@ -136,7 +136,7 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
     "lever": {"nl": "Maatregel of capaciteit", "en": "Measure or capacity"},
     "amount": {"nl": "Omvang", "en": "Amount"},
     "cost": {"nl": "Kosten", "en": "Cost"},
-    # units of the capacity levers (sdmodel.measures.LEVERS)
+    # units of the capacity levers (sdmodel.scenarios.measures.LEVERS)
     "unit_FTE": {"nl": "fte", "en": "FTE"},
     "unit_place": {"nl": "plaatsen", "en": "places"},
     "unit_person/Month": {"nl": "personen per maand", "en": "persons per month"},

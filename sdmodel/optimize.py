@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.compare import Setup
     from sdmodel.optimize_problem import DecisionSpace, Futures
     from sdmodel.optimize_spec import OptimizeSpec
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 __all__ = ["InfeasibleSpecError", "Optimization", "optimize"]
 
@@ -155,7 +155,7 @@ def optimize(
     from sdmodel.optimize_pareto import pareto_front, sweep_budgets
     from sdmodel.optimize_problem import DecisionSpace, build_futures
     from sdmodel.optimize_spec import OptimizeSpec, load_spec
-    from sdmodel.scenario import HISTORY_END_VARIABLE
+    from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
     started = time.perf_counter()
     spec = spec if isinstance(spec, OptimizeSpec) else load_spec(spec)
@@ -189,7 +189,7 @@ def optimize(
                          evals=max(sweep // max(len(budgets), 1), 10),
                          popsize=spec.search.popsize, seed=seeds[1], progress=progress,
                          **options)
-    from sdmodel.scenario_tables import Thresholds
+    from sdmodel.scenarios.tables import Thresholds
 
     thresholds = Thresholds(coa_occupancy=limits.coa_occupancy,
                             coa_occupancy_share=limits.coa_occupancy_share or 1.0,
@@ -236,7 +236,7 @@ def _limits(spec: OptimizeSpec, base: Scenario) -> Limits:
 
 def _base_scenario(spec: OptimizeSpec, setup: Setup) -> Scenario:
     """The spec's scenario (a name, or a path relative to the spec's folder), or an empty plan."""
-    from sdmodel.scenario import Scenario, load_scenario
+    from sdmodel.scenarios.scenario import Scenario, load_scenario
 
     if spec.scenario is None:
         return Scenario(name=spec.name, description=spec.description)

@@ -20,12 +20,12 @@ import numpy as np
 
 from sdmodel.compare import COST_ACTORS
 from sdmodel.errors import AsielketenError
-from sdmodel.scenario import HISTORY_END_VARIABLE
+from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.compare import Setup
     from sdmodel.optimize_problem import DecisionSpace, Futures
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 COST_KPIS: tuple[str, ...] = tuple(c for cs in COST_ACTORS.values() for c in cs)
 """Monthly cost KPIs whose sum is the total chain cost."""
@@ -231,7 +231,7 @@ class Evaluator:
             KPI -> ``(months, plans * futures)``; run ``p * F + f`` is plan ``p`` in future ``f``.
         """
         from sdmodel.engine.batch_kpis import run_monthly
-        from sdmodel.inputs import scenario_series
+        from sdmodel.scenarios.inputs import scenario_series
 
         f, runs = self.futures.n, len(plans) * self.futures.n
         if len(plans) > self.plans_per_call:
@@ -295,7 +295,7 @@ class Evaluator:
 
 def plan_inputs(plan: Scenario) -> tuple[str, ...]:
     """Every model input a plan's measures, capacity funding or custom inflow may change."""
-    from sdmodel.inputs import INFLOW_SERIES_VARIABLE
+    from sdmodel.scenarios.inputs import INFLOW_SERIES_VARIABLE
 
     names = {v for m in plan.active_measures for e in m.measure.effects for v in e.variables}
     names |= {c.lever.variable for c in plan.capacity}

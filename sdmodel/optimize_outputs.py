@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.optimize import Optimization
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 Writer = Callable[[Path], None]
 
@@ -117,9 +117,9 @@ def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
 
 
 def scenario_toml(plan: Scenario, *, name: str, description: str) -> str:
-    """A scenario file (see :mod:`sdmodel.scenario`) that reproduces ``plan``."""
-    from sdmodel.scenario import INFLOW_BAND_VARIABLE
-    from sdmodel.schedule import month_to_date
+    """A scenario file (see :mod:`sdmodel.scenarios.scenario`) that reproduces ``plan``."""
+    from sdmodel.scenarios.scenario import INFLOW_BAND_VARIABLE
+    from sdmodel.scenarios.schedule import month_to_date
 
     lines = [f"name = {json.dumps(name)}", f"description = {json.dumps(description)}", ""]
     overrides = dict(plan.overrides)

@@ -1,11 +1,12 @@
 """The decision space of an optimisation spec and the ensemble of futures it is evaluated over.
 
 :class:`DecisionSpace` turns a spec (:mod:`sdmodel.optimize_spec`) and the unoptimised plan (a
-:class:`~sdmodel.scenario.Scenario`) into bounded whole-number decision variables and back:
-:meth:`DecisionSpace.decode` returns the plan of a decision vector as a scenario with the chosen
-schedules and capacity funding, so the scenario machinery (:func:`sdmodel.inputs.scenario_series`)
-turns it into model inputs. Commitments are kept by construction: ``in_force_by`` caps the latest
-start, ``full_strength_by`` caps the latest start and shortens the ramp where needed.
+:class:`~sdmodel.scenarios.scenario.Scenario`) into bounded whole-number decision variables and
+back: :meth:`DecisionSpace.decode` returns the plan of a decision vector as a scenario with the
+chosen schedules and capacity funding, so the scenario machinery
+(:func:`sdmodel.scenarios.inputs.scenario_series`) turns it into model inputs. Commitments are kept
+by construction: ``in_force_by`` caps the latest start, ``full_strength_by`` caps the latest start
+and shortens the ramp where needed.
 
 :func:`build_futures` draws the ensemble: the MPP bands (everything else central) followed by
 Latin-hypercube samples of what :func:`sdmodel.uncertainty.uncertain_parameters` marks uncertain,
@@ -22,15 +23,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.errors import DataFileError
-from sdmodel.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.optimize_spec import LeverChoice, MeasureChoice, OptimizeSpec
-from sdmodel.schedule import Schedule, month_to_date
+from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
+from sdmodel.scenarios.schedule import Schedule, month_to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.compare import Setup
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
     from sdmodel.uncertainty import Uncertain
 
 
@@ -240,7 +241,7 @@ class Futures:
         name -> ``(T, F)`` on the integration grid.
     base
         Every input's value without the plan's measures, per future where it varies (the base
-        that :func:`sdmodel.inputs.scenario_series` changes from).
+        that :func:`sdmodel.scenarios.inputs.scenario_series` changes from).
     effects
         ``(measure, effect) -> (F,)``: sampled effect sizes (the plan's own on band futures).
     seed
@@ -282,7 +283,7 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     """
     import pandas as pd
 
-    from sdmodel.scenario import BANDS, INFLOW_BAND_VARIABLE
+    from sdmodel.scenarios.scenario import BANDS, INFLOW_BAND_VARIABLE
     from sdmodel.uncertainty import (
         bootstrap_draws,
         future_inputs,

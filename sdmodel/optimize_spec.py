@@ -64,7 +64,6 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.measures import LEVERS, MEASURES
 from sdmodel.optimize_values import (
     Bounds,
     check_keys,
@@ -81,8 +80,9 @@ from sdmodel.optimize_values import (
     range_bounds,
     sub_table,
 )
-from sdmodel.scenario import BANDS
-from sdmodel.scenario_tables import Where
+from sdmodel.scenarios.measures import LEVERS, MEASURES
+from sdmodel.scenarios.scenario import BANDS
+from sdmodel.scenarios.tables import Where
 
 TOP_KEYS = ("name", "description", "scenario", "horizon", "objective", "constraints", "futures",
             "search", "pareto", "measures", "capacity")
@@ -181,7 +181,7 @@ class MeasureChoice:
     Attributes
     ----------
     name
-        Key of :data:`sdmodel.measures.MEASURES`.
+        Key of :data:`sdmodel.scenarios.measures.MEASURES`.
     start, ramp
         Bounds in model months (equal bounds: fixed); ``None``: the unoptimised plan's value.
     intensity

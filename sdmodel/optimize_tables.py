@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.optimize_ensemble import COST_KPIS, Metrics
-from sdmodel.schedule import Schedule, month_to_date
+from sdmodel.scenarios.schedule import Schedule, month_to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.optimize import Optimization
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "lever", "kind", "start", "ramp_months", "intensity", "amount", "milestones", "end",

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.scenario_tables import Where
-from sdmodel.schedule import MAX_RAMP_MONTHS, ScheduleError, date_to_month, parse_date
+from sdmodel.scenarios.schedule import MAX_RAMP_MONTHS, ScheduleError, date_to_month, parse_date
+from sdmodel.scenarios.tables import Where
 
 Bounds = tuple[float, float]
 """``(low, high)``; equal bounds mean a fixed value."""

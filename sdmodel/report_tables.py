@@ -141,11 +141,11 @@ def assumption_rows(doc: pd.DataFrame, defaults: Mapping[str, float],
 
 
 def measure_assumption_rows(*, lang: str) -> list[list[str]]:
-    """One row per effect of :mod:`sdmodel.measures` marked as an assumption.
+    """One row per effect of :mod:`sdmodel.scenarios.measures` marked as an assumption.
 
     Columns: measure and effect, default, range, unit, reason.
     """
-    from sdmodel.measures import MEASURES
+    from sdmodel.scenarios.measures import MEASURES
 
     rows = []
     for measure in MEASURES.values():

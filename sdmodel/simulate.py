@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.compare import Setup
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def run_simulation(
         ``"batch"`` or ``"pysd"``.
     """
     from sdmodel.compare import prepare, run_scenarios
-    from sdmodel.scenario import load_scenario, resolve_overrides
+    from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
     setup = prepare(model_path, calibration=calibration)
     last_month = setup.model.last_month(until)

@@ -10,7 +10,7 @@ What is sampled (:func:`uncertain_parameters`), each uniformly over its range:
   the past stays the calibrated run and the bands describe the future (a constant that the
   scenario sets in ``[set]`` keeps that value);
 - the effect sizes of the scenarios' active measures marked ``sample`` in
-  :mod:`sdmodel.measures`;
+  :mod:`sdmodel.scenarios.measures`;
 - the calibrated constants, as whole rows of the calibration's bootstrap (``bootstrap.csv``:
   refits on resampled data, so their correlations are kept), when the calibration has one.
 
@@ -30,16 +30,16 @@ import numpy as np
 
 from sdmodel.compare import COST_ACTORS, PERIOD, REPORT_YEAR, Setup
 from sdmodel.errors import AsielketenError
-from sdmodel.inputs import scenario_series
-from sdmodel.measures import measure_variables
-from sdmodel.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
-from sdmodel.scenario_tables import POLICY_MARKERS
+from sdmodel.scenarios.inputs import scenario_series
+from sdmodel.scenarios.measures import measure_variables
+from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
+from sdmodel.scenarios.tables import POLICY_MARKERS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.engine.model import ChainModel
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles of the bands: the 90% and 50% intervals and the median."""
@@ -253,7 +253,7 @@ class FutureInputs:
     ----------
     base
         Every input's value without the scenario's measures, per future where it varies (the
-        base that :func:`sdmodel.inputs.scenario_series` changes from).
+        base that :func:`sdmodel.scenarios.inputs.scenario_series` changes from).
     constants
         Per-run constants: name -> values ``(F,)``.
     series

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import cli
 from sdmodel.labels import KPI_LABELS
-from sdmodel.scenario import INFLOW_BAND_VARIABLE
+from sdmodel.scenarios.scenario import INFLOW_BAND_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTANT = "time to acquire regular capacity"

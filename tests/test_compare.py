@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 import cli
 from sdmodel.compare import COST_ACTORS, TABLE_COLUMNS
-from sdmodel.measures import measure_variables
-from sdmodel.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
+from sdmodel.scenarios.measures import measure_variables
+from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NAMES = ["baseline", "alle-maatregelen", "gefaseerd"]
@@ -50,7 +50,7 @@ def test_months_above_threshold_follow_the_scenario_threshold(comparison) -> Non
     from dataclasses import replace
 
     from sdmodel.compare import kpi_table
-    from sdmodel.scenario_tables import Thresholds
+    from sdmodel.scenarios.tables import Thresholds
 
     base = comparison.scenarios[0]
     frame = comparison.results["baseline"].loc["2026":"2035"]

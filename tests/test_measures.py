@@ -13,10 +13,16 @@ import pandas as pd
 import pytest
 
 from sdmodel.errors import AsielketenError
-from sdmodel.inputs import schedule_inputs
-from sdmodel.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
-from sdmodel.scenario import Scenario
-from sdmodel.schedule import Schedule, ScheduleError, date_to_month, month_to_date, parse_date
+from sdmodel.scenarios.inputs import schedule_inputs
+from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
+from sdmodel.scenarios.scenario import Scenario
+from sdmodel.scenarios.schedule import (
+    Schedule,
+    ScheduleError,
+    date_to_month,
+    month_to_date,
+    parse_date,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS = ROOT / "calibration" / "data" / "parameters.csv"

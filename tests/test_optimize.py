@@ -16,7 +16,7 @@ import cli
 from sdmodel.errors import DataFileError
 from sdmodel.optimize_ensemble import statistic
 from sdmodel.optimize_spec import load_spec
-from sdmodel.schedule import date_to_month, month_to_date
+from sdmodel.scenarios.schedule import date_to_month, month_to_date
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODEL = ROOT / "tests" / "models" / "optimize_capacity.mdl"
@@ -127,7 +127,7 @@ def test_statistics_over_the_futures() -> None:
 
 def test_commitments_cap_the_start_and_shorten_the_ramp(tmp_path: Path, small_setup) -> None:
     from sdmodel.optimize_problem import DecisionSpace
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
     path = write_spec(tmp_path, """
 [measures.huisvestingswet]
@@ -207,7 +207,7 @@ def test_optimize_command_writes_the_folder_the_briefing_reads(tmp_path: Path,
                                                                 fast_model) -> None:
     from sdmodel.briefing_data import load_optimized
     from sdmodel.compare import TABLE_COLUMNS
-    from sdmodel.scenario import load_scenario
+    from sdmodel.scenarios.scenario import load_scenario
 
     out = tmp_path / "opt"
     args = ["optimize", "optimaliseer-alle-maatregelen", "--max-evals", "40", "--futures", "3",

@@ -161,6 +161,6 @@ def test_briefing_command_reports_a_bad_optimized_folder(tmp_path: Path) -> None
 
 def test_default_scenarios_exist() -> None:
     from sdmodel.report import DEFAULT_SCENARIOS
-    from sdmodel.scenario import available_scenarios
+    from sdmodel.scenarios.scenario import available_scenarios
 
     assert set(DEFAULT_SCENARIOS) <= set(available_scenarios())

@@ -9,7 +9,7 @@ import pytest
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError
 from sdmodel.paths import SCENARIO_DIR
-from sdmodel.scenario import (
+from sdmodel.scenarios.scenario import (
     INFLOW_BAND_VARIABLE,
     Scenario,
     available_scenarios,
@@ -77,7 +77,7 @@ def test_laws_as_passed_follow_the_timeline(chain_model) -> None:
 
 
 def test_all_measures_and_the_phased_variant(chain_model) -> None:
-    from sdmodel.measures import MEASURES
+    from sdmodel.scenarios.measures import MEASURES
 
     every = load_scenario("alle-maatregelen", model=chain_model)
     assert {m.measure.name for m in every.active_measures} == set(MEASURES)
@@ -293,7 +293,7 @@ def test_custom_inflow_series_replaces_the_mpp_band(chain_model, tmp_path: Path)
     path = write(tmp_path, "[inflow]\nfirst_applications_per_month = "
                            "[['2026-01-01', 1000], ['2027-01-01', 2200]]\n")
     scenario = load_scenario(path, model=chain_model)
-    from sdmodel.inputs import run_scenario_pysd
+    from sdmodel.scenarios.inputs import run_scenario_pysd
 
     result = run_scenario_pysd(chain_model, scenario, {}, until="2027-12")
     applications = result["asylum_first_applications"]
@@ -306,7 +306,7 @@ def test_custom_inflow_series_replaces_the_mpp_band(chain_model, tmp_path: Path)
 
 def test_optimisation_specs_are_not_listed_or_loaded_as_scenarios(chain_model):
     from sdmodel.errors import DataFileError
-    from sdmodel.scenario import available_scenarios, load_scenario
+    from sdmodel.scenarios.scenario import available_scenarios, load_scenario
 
     assert "optimaliseer-alle-maatregelen" not in available_scenarios()
     with pytest.raises(DataFileError, match="optimisation spec.*asielketen optimize"):

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.measures import CapacitySetting, MeasureSetting
 from sdmodel.paths import project_relative
+from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.engine.model import ChainModel
-    from sdmodel.scenario import Scenario
+    from sdmodel.scenarios.scenario import Scenario
 
 INFLOW_SERIES_VARIABLE = "MPP first applications"
 """The auxiliary a custom inflow series replaces (first applications after the history)."""

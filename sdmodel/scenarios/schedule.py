@@ -10,7 +10,7 @@ into an intensity path over model time (months since 2014-01-01):
   intensity)`` and ``(start + ramp_months, intensity)``, and stays at the final intensity after.
 
 A measure then sets each input it changes to ``base + intensity(t) * (target - base)`` (see
-:mod:`sdmodel.measures`). Schedules validate themselves; their errors are one-line
+:mod:`sdmodel.scenarios.measures`). Schedules validate themselves; their errors are one-line
 :class:`ScheduleError` messages that the scenario loader prefixes with the file and the key.
 """
 

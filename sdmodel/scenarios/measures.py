@@ -4,7 +4,7 @@ Every measure of shared/domain.md section 3 is a :class:`Measure`: a list of :cl
 (one model input each, or one effect on several inputs) and a planned :class:`Schedule`. Capacity
 funding is a :class:`Lever` of the same kind: one input, an amount and a schedule. The mechanism
 lives in the .mdl; a measure only sets inputs that are constant in the .mdl, and they become
-time-varying in :func:`sdmodel.inputs.schedule_inputs`.
+time-varying in :func:`sdmodel.scenarios.inputs.schedule_inputs`.
 
 Effect sizes come from ``calibration/data/parameters.csv`` (``source`` names the row) or from the
 law text; where neither gives a figure, ``assumption`` says why and ``low``/``high`` bound it.
@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sdmodel.schedule import Schedule, parse_date
+from sdmodel.scenarios.schedule import Schedule, parse_date
 
 MODES = ("target", "scale", "add")
 PARAMETERS_CSV = "calibration/data/parameters.csv"

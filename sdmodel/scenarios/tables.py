@@ -4,7 +4,7 @@
 :func:`parse_inflow_series` turn the ``[measures.<name>]``, ``[capacity.<lever>]``,
 ``[thresholds]`` and ``[inflow] first_applications_per_month`` parts of a scenario file into
 checked objects; :func:`check_not_policy` keeps ``[set]`` away from the policy inputs.
-:mod:`sdmodel.scenario` reads the file and calls them; every problem is a one-line
+:mod:`sdmodel.scenarios.scenario` reads the file and calls them; every problem is a one-line
 :class:`~sdmodel.errors.DataFileError` that starts with ``<file>:<line>: [table]`` and names the
 key and the fix (with a did-you-mean for misspelt names).
 """
@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
-from sdmodel.schedule import Schedule, ScheduleError, date_to_month, month_to_date, parse_date
+from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
+from sdmodel.scenarios.schedule import (
+    Schedule,
+    ScheduleError,
+    date_to_month,
+    month_to_date,
+    parse_date,
+)
 
 SCHEDULE_KEYS: tuple[str, ...] = ("enabled", "start", "ramp_months", "intensity", "milestones")
 CAPACITY_KEYS: tuple[str, ...] = ("amount", "start", "ramp_months")
@@ -118,7 +124,7 @@ def parse_measures(table: Mapping[str, Any], *, where: Where, period: Period
     Each ``[measures.<name>]`` may give ``enabled`` (default true), ``start`` (default: the
     measure's planned date), ``ramp_months`` (default: the planned ramp), ``intensity`` (default
     1), ``milestones`` (``[["YYYY-MM-DD", intensity], ...]``) and effect sizes by their keys
-    (see :data:`sdmodel.measures.MEASURES`), each within its declared range.
+    (see :data:`sdmodel.scenarios.measures.MEASURES`), each within its declared range.
 
     Raises
     ------

@@ -13,7 +13,7 @@ A scenario file looks like this::
     [set]                    # optional: model constants from 2014 on, Vensim names as in the .mdl
     "time to acquire regular capacity" = 12
 
-    [measures.two_status]    # a measure of sdmodel.measures.MEASURES on a phased schedule
+    [measures.two_status]    # a measure of sdmodel.scenarios.measures.MEASURES on a phased schedule
     start = "2027-01-01"     # default: the measure's planned date
     ramp_months = 12         # 0 = a step on the start date
     intensity = 1            # final intensity, 0..1
@@ -21,7 +21,7 @@ A scenario file looks like this::
     enabled = true           # a switch for uncertain votes
     ind_hours = 5.0          # an effect size, within the measure's declared range
 
-    [capacity.ind_staff]     # capacity funding of sdmodel.measures.LEVERS
+    [capacity.ind_staff]     # capacity funding of sdmodel.scenarios.measures.LEVERS
     amount = 200             # FTE
     start = "2026-01-01"
     ramp_months = 6
@@ -49,9 +49,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError, did_you_mean
-from sdmodel.measures import CapacitySetting, MeasureSetting
 from sdmodel.paths import SCENARIO_DIR
-from sdmodel.scenario_tables import (
+from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
+from sdmodel.scenarios.tables import (
     Period,
     Thresholds,
     Where,
@@ -433,7 +433,7 @@ def _at_line(raw: str, key: str) -> str:
 
 def _defaults(model: ChainModel) -> dict[str, float]:
     """The model's values at time 0 without overrides (constants keep them over the run)."""
-    from sdmodel.inputs import base_values
+    from sdmodel.scenarios.inputs import base_values
 
     return base_values(model, {})
 
