@@ -150,11 +150,11 @@ def simulate(
     engine: str, out_dir: Path, force: bool, lang: str,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
-    from sdmodel.compare import describe
+    from sdmodel.analysis.compare import describe
+    from sdmodel.analysis.simulate import run_simulation
     from sdmodel.data.observations import data_sha256, load_observations
     from sdmodel.figures import overview_writer
     from sdmodel.outputs import results_csv_writer
-    from sdmodel.simulate import run_simulation
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the run, not after it
@@ -245,9 +245,9 @@ def compare(
     SCENARIO is a name in models/scenarios/ (e.g. baseline, alle-maatregelen, gefaseerd) or a
     scenario TOML file.
     """
-    from sdmodel import compare as comparing
+    from sdmodel.analysis import compare as comparing
+    from sdmodel.analysis.uncertainty import run_uncertainty
     from sdmodel.data.observations import data_sha256
-    from sdmodel.uncertainty import run_uncertainty
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them

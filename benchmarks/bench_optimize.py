@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import numpy as np
 
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
     from sdmodel.optimize import main_goal, optimize
     from sdmodel.optimize_ensemble import Evaluator
     from sdmodel.optimize_spec import load_spec

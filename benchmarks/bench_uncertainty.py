@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from sdmodel.compare import compare, prepare
-    from sdmodel.uncertainty import run_uncertainty
+    from sdmodel.analysis.compare import compare, prepare
+    from sdmodel.analysis.uncertainty import run_uncertainty
 
     start = time.perf_counter()
     setup = prepare()

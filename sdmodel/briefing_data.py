@@ -1,8 +1,8 @@
 """The numbers behind the briefing figures: yearly costs and flows, schedules, calibration errors.
 
 Everything here is plain pandas on the monthly KPI table (``ChainModel.run`` or
-:func:`sdmodel.compare.run_scenarios`): flows and costs are monthly totals, so a calendar year is
-the sum of its twelve months; only whole years are reported.
+:func:`sdmodel.analysis.compare.run_scenarios`): flows and costs are monthly totals, so a calendar
+year is the sum of its twelve months; only whole years are reported.
 """
 
 from __future__ import annotations

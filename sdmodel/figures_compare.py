@@ -63,7 +63,7 @@ BAND_NAMES = {
     "coa_status_holders_waiting": "panel_status_holders",
     "undocumented_on_street": "panel_undocumented",
 }
-"""Band series of :mod:`sdmodel.uncertainty` -> panel title key."""
+"""Band series of :mod:`sdmodel.analysis.uncertainty` -> panel title key."""
 KEY_WIDTH = 190
 """Characters per line of the law-date key under the panels."""
 
@@ -160,7 +160,7 @@ def fan_chart_figure(
     ----------
     bands
         Long table ``scenario, series, date, q05, q25, q50, q75, q95`` (see
-        :func:`sdmodel.uncertainty.run_uncertainty`).
+        :func:`sdmodel.analysis.uncertainty.run_uncertainty`).
     scenarios
         The scenarios (legend order, measures marked, thresholds).
     samples
@@ -201,7 +201,8 @@ def cost_figure(costs: pd.DataFrame, scenarios: Sequence[Scenario], *, lang: str
     Parameters
     ----------
     costs
-        Long table ``scenario, year, actor, cost_eur`` (see :func:`sdmodel.compare.cost_table`).
+        Long table ``scenario, year, actor, cost_eur`` (see
+        :func:`sdmodel.analysis.compare.cost_table`).
     scenarios
         The scenarios, in bar order.
     lang, model_sha256, calibration

@@ -3,7 +3,7 @@
 :func:`fig_comparison` is :func:`sdmodel.figures_compare.comparison_figure` (six KPI panels, one
 line per scenario, the measures' start dates marked) with its finding as the title.
 :func:`fig_fan` is the fan chart of COA occupancy: the median and the 50% and 90% intervals over
-an ensemble of futures (from :func:`sdmodel.uncertainty.run_uncertainty` or the optimizer's
+an ensemble of futures (from :func:`sdmodel.analysis.uncertainty.run_uncertainty` or the optimizer's
 ``ensemble_band.csv``), against regular capacity and the threshold, with the law dates marked.
 """
 

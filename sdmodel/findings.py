@@ -30,7 +30,7 @@ from sdmodel.style import (
 )
 
 FLOW_YEAR = 2030
-"""The year the flow finding describes (the report year of :mod:`sdmodel.compare`)."""
+"""The year the flow finding describes (the report year of :mod:`sdmodel.analysis.compare`)."""
 TER_APEL_NORM = 2000.0
 NOUNS: dict[str, dict[str, str]] = {
     "coa_occupancy_total": {"nl": "de COA-bezetting", "en": "COA occupancy"},

@@ -141,7 +141,7 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
     "unit_place": {"nl": "plaatsen", "en": "places"},
     "unit_person/Month": {"nl": "personen per maand", "en": "persons per month"},
     "unit_unit/Month": {"nl": "woningen per maand", "en": "units per month"},
-    # rows of the KPI table (columns of sdmodel.compare.kpi_table)
+    # rows of the KPI table (columns of sdmodel.analysis.compare.kpi_table)
     "kpi_coa_peak": {"nl": "COA-bezetting: hoogste stand 2026-2035 (personen)",
                      "en": "COA occupancy: peak 2026-2035 (persons)"},
     "kpi_coa_peak_month": {"nl": "maand van die piek", "en": "month of that peak"},

@@ -37,7 +37,7 @@ from sdmodel.optimize_search import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.compare import Setup
+    from sdmodel.analysis.compare import Setup
     from sdmodel.optimize_problem import DecisionSpace, Futures
     from sdmodel.optimize_spec import OptimizeSpec
     from sdmodel.scenarios.scenario import Scenario
@@ -137,7 +137,8 @@ def optimize(
     model_path
         The .mdl file (ignored with ``setup``).
     calibration
-        The calibrated constants (see :func:`sdmodel.compare.prepare`; ignored with ``setup``).
+        The calibrated constants (see :func:`sdmodel.analysis.compare.prepare`; ignored with
+        ``setup``).
     setup
         A prepared model, to reuse across calls.
     progress
@@ -151,7 +152,7 @@ def optimize(
         If a constraint cannot be met even with every capacity lever at its maximum (or the
         budget even with every lever at its minimum).
     """
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
     from sdmodel.optimize_pareto import pareto_front, sweep_budgets
     from sdmodel.optimize_problem import DecisionSpace, build_futures
     from sdmodel.optimize_spec import OptimizeSpec, load_spec

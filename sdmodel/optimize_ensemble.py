@@ -4,7 +4,7 @@ Every candidate plan is run for every future; many plans x futures go into one b
 (:func:`sdmodel.engine.batch_kpis.run_monthly`, monthly KPIs with flows accumulated by the
 simulator, only the KPIs the objective and constraints need). For each plan and future the
 evaluator keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost
-(the cost KPIs of :data:`sdmodel.compare.COST_ACTORS`) and the person-months above each
+(the cost KPIs of :data:`sdmodel.analysis.compare.COST_ACTORS`) and the person-months above each
 threshold. Results are cached by decision vector, and every evaluated vector stays in the archive
 (for the Pareto sweep).
 """
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.compare import COST_ACTORS
+from sdmodel.analysis.compare import COST_ACTORS
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sdmodel.compare import Setup
+    from sdmodel.analysis.compare import Setup
     from sdmodel.optimize_problem import DecisionSpace, Futures
     from sdmodel.scenarios.scenario import Scenario
 
@@ -130,7 +130,7 @@ class Evaluator:
     Parameters
     ----------
     setup
-        From :func:`sdmodel.compare.prepare`.
+        From :func:`sdmodel.analysis.compare.prepare`.
     space
         Decodes decision vectors into plans.
     futures

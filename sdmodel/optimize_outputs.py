@@ -47,7 +47,7 @@ Writer = Callable[[Path], None]
 
 def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files of an optimisation: name -> writer (see the module docstring)."""
-    from sdmodel.compare import run_scenarios
+    from sdmodel.analysis.compare import run_scenarios
     from sdmodel.style import save_figure
 
     schedule = schedule_table(result)
@@ -85,7 +85,7 @@ def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, W
 
 def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
     """What the manifest records besides the model, data and seed."""
-    from sdmodel.compare import describe
+    from sdmodel.analysis.compare import describe
 
     setup = result.setup
     return {

@@ -9,8 +9,8 @@ by construction: ``in_force_by`` caps the latest start, ``full_strength_by`` cap
 and shortens the ramp where needed.
 
 :func:`build_futures` draws the ensemble: the MPP bands (everything else central) followed by
-Latin-hypercube samples of what :func:`sdmodel.uncertainty.uncertain_parameters` marks uncertain,
-and prepares their model inputs once, to be shared by every candidate plan.
+Latin-hypercube samples of what :func:`sdmodel.analysis.uncertainty.uncertain_parameters` marks
+uncertain, and prepares their model inputs once, to be shared by every candidate plan.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from sdmodel.scenarios.schedule import Schedule, month_to_date
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.compare import Setup
+    from sdmodel.analysis.compare import Setup
+    from sdmodel.analysis.uncertainty import Uncertain
     from sdmodel.scenarios.scenario import Scenario
-    from sdmodel.uncertainty import Uncertain
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
         A plan with every measure the search may switch on active (their sampled effect sizes
         are part of the futures).
     setup
-        From :func:`sdmodel.compare.prepare`.
+        From :func:`sdmodel.analysis.compare.prepare`.
     count
         Number of futures (when not above the number of bands: the first ``count`` bands).
     bands
@@ -283,13 +283,13 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     """
     import pandas as pd
 
-    from sdmodel.scenarios.scenario import BANDS, INFLOW_BAND_VARIABLE
-    from sdmodel.uncertainty import (
+    from sdmodel.analysis.uncertainty import (
         bootstrap_draws,
         future_inputs,
         latin_hypercube,
         uncertain_parameters,
     )
+    from sdmodel.scenarios.scenario import BANDS, INFLOW_BAND_VARIABLE
 
     chosen = list(bands)[:count]
     params = tuple(uncertain_parameters([plan], setup))

@@ -102,7 +102,7 @@ FIXED_DATES: dict[str, str] = {
 }
 """Measures whose start date is fixed by law unless the spec sets ``free_start = true``."""
 DEFAULT_HORIZON = ("2026-01-01", "2035-12-01")
-"""The scenario period of :data:`sdmodel.compare.PERIOD` (month starts, inclusive)."""
+"""The scenario period of :data:`sdmodel.analysis.compare.PERIOD` (month starts, inclusive)."""
 
 
 

@@ -9,8 +9,9 @@ columns of the optimizer's output folder (see :mod:`sdmodel.optimize_outputs`):
 - :func:`capacity_plan`: per year and funded lever the amount in force (the year's average) and
   its cost: how much the chain's total cost changes with the lever, mean over the futures (the
   plan against the plan without that lever);
-- :func:`kpi_rows`: the KPI table of :func:`sdmodel.compare.kpi_table` for the unoptimised and
-  the optimised plan (central future: the scenario's own inflow band) with the ensemble figures;
+- :func:`kpi_rows`: the KPI table of :func:`sdmodel.analysis.compare.kpi_table` for the
+  unoptimised and the optimised plan (central future: the scenario's own inflow band) with the
+  ensemble figures;
 - :func:`ensemble_band`: quantiles of COA occupancy over the futures under a plan.
 """
 
@@ -110,12 +111,12 @@ def capacity_plan(result: Optimization) -> pd.DataFrame:
 
 def kpi_rows(result: Optimization) -> pd.DataFrame:
     """The unoptimised and the optimised plan: ``plan``, the KPI columns of
-    :data:`sdmodel.compare.TABLE_COLUMNS` (central future), then over the futures
+    :data:`sdmodel.analysis.compare.TABLE_COLUMNS` (central future), then over the futures
     ``cost_eur`` (mean total cost over the horizon), ``exceedance_person_months`` (mean),
     ``share_futures_meeting_threshold``, each constraint's value and ``meets_constraints``."""
     import pandas as pd
 
-    from sdmodel.compare import kpi_table, run_scenarios
+    from sdmodel.analysis.compare import kpi_table, run_scenarios
 
     plans = [result.unoptimised, result.plan]
     central = kpi_table(run_scenarios(plans, result.setup), plans)

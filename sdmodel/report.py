@@ -1,7 +1,7 @@
 """The briefing for parliamentary use: key figures and their findings, tables, assumptions, sources.
 
 :func:`build_briefing` runs the scenarios (with the committed calibration, see
-:mod:`sdmodel.compare`), samples the uncertainty of the first one (or reads the optimizer's
+:mod:`sdmodel.analysis.compare`), samples the uncertainty of the first one (or reads the optimizer's
 ensemble band), draws the key figures (each titled with its finding, computed from the numbers)
 and lays out the PDF pages: a title page with the key points, the figures, the KPI table(s), the
 assumptions and the sources. :func:`briefing_files` returns the writers for
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from sdmodel.analysis.compare import Comparison
     from sdmodel.briefing_data import Optimized
-    from sdmodel.compare import Comparison
 
 DEFAULT_SCENARIOS: tuple[str, ...] = (
     "baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd",
@@ -54,7 +54,7 @@ class Briefing:
         The PDF pages in order: ``(kind, Figure)`` with kind ``title``, ``figure:<name>``,
         ``kpis``, ``plans``, ``capacity``, ``assumptions``, ``sources``.
     kpis
-        The KPI table per scenario (:func:`sdmodel.compare.kpi_table`).
+        The KPI table per scenario (:func:`sdmodel.analysis.compare.kpi_table`).
     model_path, model_sha256, data_sha256
         What was run.
     parameters
@@ -113,8 +113,8 @@ def build_briefing(
         For an unknown language, no scenarios, a scenario that does not load or an unreadable
         optimizer folder.
     """
+    from sdmodel.analysis.compare import compare
     from sdmodel.briefing_data import load_optimized
-    from sdmodel.compare import compare
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
     from sdmodel.style import law_dates, source_line
 
@@ -182,7 +182,7 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
     if opt is not None and opt.band is not None:
         bands, n, capacity = {text("plan_optimised", lang): opt.band}, None, None
     else:
-        from sdmodel.uncertainty import run_uncertainty
+        from sdmodel.analysis.uncertainty import run_uncertainty
 
         sample = run_uncertainty([main], comparison.setup, samples=samples, seed=seed)
         bands, n, capacity, used_seed = ({main.name: band_of(sample.bands, main.name)}, samples,
@@ -244,7 +244,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
            opt: Optimized | None, *, lang: str, model_hash: str, data_hash: str,
            parameters: pd.DataFrame, laws: pd.DataFrame) -> list[tuple[str, Figure]]:
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
-    from sdmodel.compare import TABLE_COLUMNS
+    from sdmodel.analysis.compare import TABLE_COLUMNS
     from sdmodel.data.observations import load_observations
     from sdmodel.outputs import package_versions
     from sdmodel.report_pages import Column, number_pages, table_pages, title_page

@@ -75,7 +75,7 @@ def kpi_rows(table: pd.DataFrame, *, key: str, lang: str,
     lang
         Label language.
     descriptions
-        Fallback label per column (e.g. :data:`sdmodel.compare.TABLE_COLUMNS`).
+        Fallback label per column (e.g. :data:`sdmodel.analysis.compare.TABLE_COLUMNS`).
 
     Returns
     -------

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from sdmodel.compare import COST_ACTORS, TABLE_COLUMNS
+from sdmodel.analysis.compare import COST_ACTORS, TABLE_COLUMNS
 from sdmodel.scenarios.measures import measure_variables
 from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 
@@ -22,14 +22,14 @@ NAMES = ["baseline", "alle-maatregelen", "gefaseerd"]
 
 @pytest.fixture(scope="module")
 def setup():
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
 
     return prepare()
 
 
 @pytest.fixture(scope="module")
 def comparison(setup):
-    from sdmodel.compare import compare
+    from sdmodel.analysis.compare import compare
 
     return compare(NAMES, setup=setup)
 
@@ -49,7 +49,7 @@ def test_kpi_table_has_one_row_per_scenario_and_the_documented_columns(compariso
 def test_months_above_threshold_follow_the_scenario_threshold(comparison) -> None:
     from dataclasses import replace
 
-    from sdmodel.compare import kpi_table
+    from sdmodel.analysis.compare import kpi_table
     from sdmodel.scenarios.tables import Thresholds
 
     base = comparison.scenarios[0]
@@ -79,7 +79,7 @@ def test_cost_table_per_actor_per_year(comparison) -> None:
 
 
 def test_sampled_constants_are_uncalibrated_assumptions(setup) -> None:
-    from sdmodel.uncertainty import assumption_constants
+    from sdmodel.analysis.uncertainty import assumption_constants
 
     chosen = assumption_constants(setup.model, calibrated=setup.calibration.values)
     names = {p.name for p in chosen}
@@ -97,13 +97,13 @@ def test_sampled_constants_are_uncalibrated_assumptions(setup) -> None:
 
 @pytest.fixture(scope="module")
 def uncertain(setup, comparison):
-    from sdmodel.uncertainty import run_uncertainty
+    from sdmodel.analysis.uncertainty import run_uncertainty
 
     return run_uncertainty(comparison.scenarios, setup, samples=12, seed=5, chunk_size=5)
 
 
 def test_bands_are_ordered_quantiles_of_every_series(uncertain) -> None:
-    from sdmodel.uncertainty import BAND_SERIES
+    from sdmodel.analysis.uncertainty import BAND_SERIES
 
     bands = uncertain.bands
     assert set(bands["series"]) == set(BAND_SERIES) and set(bands["scenario"]) == set(NAMES)
@@ -128,7 +128,7 @@ def test_design_is_a_latin_hypercube_within_the_ranges(uncertain) -> None:
 
 def test_same_seed_same_bands_and_none_draws_a_recorded_seed(setup, comparison,
                                                              uncertain) -> None:
-    from sdmodel.uncertainty import run_uncertainty
+    from sdmodel.analysis.uncertainty import run_uncertainty
 
     again = run_uncertainty(comparison.scenarios, setup, samples=12, seed=5)
     pd.testing.assert_frame_equal(again.bands, uncertain.bands)  # chunking changes nothing
@@ -140,8 +140,8 @@ def test_same_seed_same_bands_and_none_draws_a_recorded_seed(setup, comparison,
 
 def test_without_calibration_draws_the_history_has_no_spread(comparison) -> None:
     """Sampled assumptions act from the end of the history: the past stays one run."""
-    from sdmodel.compare import prepare
-    from sdmodel.uncertainty import run_uncertainty
+    from sdmodel.analysis.compare import prepare
+    from sdmodel.analysis.uncertainty import run_uncertainty
 
     plain = prepare(calibration="none")
     result = run_uncertainty(comparison.scenarios[:1], plain, samples=6, seed=2)

@@ -271,7 +271,7 @@ def test_schedule_csv_milestones_and_errors() -> None:
 
 @pytest.fixture(scope="module")
 def real_comparison():
-    from sdmodel.compare import compare
+    from sdmodel.analysis.compare import compare
 
     return compare(["baseline", "instroom-hoog"])
 

@@ -211,7 +211,7 @@ def test_per_run_effect_sizes_give_one_series_per_run() -> None:
 
 @pytest.fixture(scope="module")
 def setup():
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
 
     return prepare()
 
@@ -233,7 +233,7 @@ CAPACITY = {
 
 @pytest.fixture(scope="module")
 def runs(setup) -> dict[str, pd.DataFrame]:
-    from sdmodel.compare import run_scenarios
+    from sdmodel.analysis.compare import run_scenarios
 
     scenarios = [Scenario(name, measures=tuple(m)) for name, m in CASES.items()]
     scenarios += [Scenario(f"capacity {n}", capacity=tuple(c)) for n, c in CAPACITY.items()]
@@ -319,7 +319,7 @@ def test_history_is_the_same_in_every_scenario(runs, name: str) -> None:
 
 
 def test_batch_and_pysd_agree_for_all_measures(setup) -> None:
-    from sdmodel.compare import run_scenarios
+    from sdmodel.analysis.compare import run_scenarios
 
     scenario = Scenario("all", measures=tuple(at(name) for name in MEASURES))
     batch = run_scenarios([scenario], setup)["all"]
@@ -328,7 +328,7 @@ def test_batch_and_pysd_agree_for_all_measures(setup) -> None:
 
 
 def test_unknown_engine_and_duplicate_names_are_refused(setup) -> None:
-    from sdmodel.compare import run_scenarios
+    from sdmodel.analysis.compare import run_scenarios
 
     with pytest.raises(AsielketenError, match="unknown engine"):
         run_scenarios([Scenario("a")], setup, engine="vensim")

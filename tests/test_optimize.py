@@ -67,7 +67,7 @@ def write_spec(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
 
 @pytest.fixture(scope="module")
 def small_setup():
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
 
     return prepare(TEST_MODEL)
 
@@ -205,8 +205,8 @@ def test_an_infeasible_spec_names_the_constraint(small_setup, tmp_path: Path, ex
 
 def test_optimize_command_writes_the_folder_the_briefing_reads(tmp_path: Path,
                                                                 fast_model) -> None:
+    from sdmodel.analysis.compare import TABLE_COLUMNS
     from sdmodel.briefing_data import load_optimized
-    from sdmodel.compare import TABLE_COLUMNS
     from sdmodel.scenarios.scenario import load_scenario
 
     out = tmp_path / "opt"

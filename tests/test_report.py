@@ -110,7 +110,7 @@ def test_briefing_findings_are_the_figure_titles(briefing) -> None:
 
 
 def test_assumptions_table_lists_every_assumption_constant(briefing) -> None:
-    from sdmodel.compare import prepare
+    from sdmodel.analysis.compare import prepare
     from sdmodel.report_tables import assumption_rows
 
     setup = prepare()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.compare import Setup
+    from sdmodel.analysis.compare import Setup
     from sdmodel.scenarios.scenario import Scenario
 
 
@@ -64,7 +64,7 @@ def run_simulation(
     engine
         ``"batch"`` or ``"pysd"``.
     """
-    from sdmodel.compare import prepare, run_scenarios
+    from sdmodel.analysis.compare import prepare, run_scenarios
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
     setup = prepare(model_path, calibration=calibration)

@@ -26,10 +26,10 @@ from sdmodel.scenarios.inputs import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from sdmodel.analysis.uncertainty import Uncertainty
     from sdmodel.engine.batch import BatchModel
     from sdmodel.engine.model import ChainModel
     from sdmodel.scenarios.scenario import Scenario
-    from sdmodel.uncertainty import Uncertainty
 
 ENGINES = ("batch", "pysd")
 PERIOD = ("2026-01-01", "2035-12-01")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.compare import COST_ACTORS, PERIOD, REPORT_YEAR, Setup
+from sdmodel.analysis.compare import COST_ACTORS, PERIOD, REPORT_YEAR, Setup
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import measure_variables
@@ -209,7 +209,7 @@ def run_uncertainty(
     scenarios
         Loaded scenarios.
     setup
-        From :func:`sdmodel.compare.prepare`.
+        From :func:`sdmodel.analysis.compare.prepare`.
     samples
         Number of Latin-hypercube samples (runs per scenario).
     seed
@@ -282,7 +282,7 @@ def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
     scenario
         Its ``[set]`` values are kept; its measures give the central effect sizes.
     setup
-        From :func:`sdmodel.compare.prepare`.
+        From :func:`sdmodel.analysis.compare.prepare`.
     params
         The sampled quantities (columns of ``design``).
     design

@@ -1,0 +1,8 @@
+"""The jobs that run scenarios on a loaded model and summarise them.
+
+- :mod:`~sdmodel.analysis.simulate`: one scenario (``asielketen simulate``);
+- :mod:`~sdmodel.analysis.compare`: scenarios side by side, a KPI table and a cost table
+  (``asielketen compare``);
+- :mod:`~sdmodel.analysis.uncertainty`: Latin-hypercube bands over what is assumed, and the
+  ensemble inputs the optimizer shares.
+"""
