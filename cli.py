@@ -153,7 +153,7 @@ def simulate(
     from sdmodel.analysis.compare import describe
     from sdmodel.analysis.simulate import run_simulation
     from sdmodel.data.observations import data_sha256, load_observations
-    from sdmodel.figures import overview_writer
+    from sdmodel.figures.panels import overview_writer
     from sdmodel.outputs import results_csv_writer
 
     started = time.perf_counter()

@@ -103,7 +103,7 @@ def prepare(
 def _curves(problem: Problem, config: CalibrationConfig, theta: np.ndarray, reps: np.ndarray,
             final_time: float, confidence: float) -> dict:
     from calibration.evaluate import time_grid
-    from calibration.figures import series_curve
+    from sdmodel.figures.fit import series_curve
 
     variables = sorted({v for s in config.series.values() for v in s.variables})
     sets = np.vstack([theta[None, :], reps]) if len(reps) else theta[None, :]
@@ -175,7 +175,7 @@ def run_calibration(
         written then.
     """
     from sdmodel.data.observations import data_sha256
-    from sdmodel.labels import check_lang
+    from sdmodel.figures.labels import check_lang
     from sdmodel.outputs import build_manifest, check_out_dir, write_outputs
 
     started = time.perf_counter()
@@ -273,7 +273,7 @@ def run_calibration(
 
 def _figure_writers(ctx: dict, problem: Problem, result: FitResult, iv: Intervals, *,
                     lang: str) -> dict[str, Any]:
-    from calibration.figures import overview_writer, series_figure_writer
+    from sdmodel.figures.fit import overview_writer, series_figure_writer
 
     config: CalibrationConfig = ctx["config"]
     cutoff = ctx["cutoff"]

@@ -104,7 +104,7 @@ def lever_title(lever: str, kind: str, lang: str) -> str:
 
 def lever_unit(lever: str, lang: str) -> str:
     """Return the display unit of a capacity lever's amount (``""`` if unknown)."""
-    from sdmodel.labels import TEXT
+    from sdmodel.figures.labels import TEXT
     from sdmodel.scenarios.measures import LEVERS
 
     item = LEVERS.get(lever)

@@ -5,11 +5,12 @@ Every ``fig_*`` function takes its data and keyword-only options and returns a
 (the matching ``finding_*`` of :mod:`sdmodel.findings`, computed from the same numbers), a
 subtitle says what is shown and in which unit, the law dates of ``calibration/data/timeline.csv``
 are numbered dotted lines explained in the foot, and the foot ends with the source line. The
-single-panel figures (costs, flows) also take ``ax``: then only the panel is drawn, titled with
-the finding, and the Axes' figure is returned; the multi-panel ones (dashboard, calibration fit)
-always make their own figure. Labels are Dutch by default (``lang="en"`` for English); the look is
-:mod:`sdmodel.style`. The schedule Gantt and the Pareto front are in :mod:`sdmodel.figures_plans`,
-the scenario-comparison and fan charts in :mod:`sdmodel.figures_scenarios`.
+single-panel figures (costs, flows) also take ``ax``: then only the panel is drawn, titled with the
+finding, and the Axes' figure is returned; the multi-panel ones (dashboard, calibration fit) always
+make their own figure. Labels are Dutch by default (``lang="en"`` for English); the look is
+:mod:`sdmodel.figures.style`. The schedule Gantt and the Pareto front are in
+:mod:`sdmodel.figures_plans`, the scenario-comparison and fan charts in
+:mod:`sdmodel.figures_scenarios`.
 """
 
 from __future__ import annotations
@@ -21,15 +22,8 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.briefing_data import COST_COLUMNS, FLOW_COLUMNS, yearly_costs, yearly_flows
-from sdmodel.findings import (
-    SCENARIO_START,
-    finding_calibration,
-    finding_costs,
-    finding_dashboard,
-    finding_flows,
-)
-from sdmodel.labels import check_lang, label, text
-from sdmodel.style import (
+from sdmodel.figures.labels import check_lang, label, text
+from sdmodel.figures.style import (
     colors,
     figure_style,
     finish_figure,
@@ -43,6 +37,13 @@ from sdmodel.style import (
     source_line,
     wrap,
     year_axis,
+)
+from sdmodel.findings import (
+    SCENARIO_START,
+    finding_calibration,
+    finding_costs,
+    finding_dashboard,
+    finding_flows,
 )
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def y_headroom(ax: Axes, factor: float = 1.08) -> None:
 def fig_dashboard(results: pd.DataFrame, observations: pd.DataFrame | None = None, *,
                   lang: str = "nl", scenario: str | None = None,
                   model_sha256: str | None = None) -> Figure:
-    """The KPI dashboard (:func:`sdmodel.figures.kpi_overview`) titled with its finding.
+    """The KPI dashboard (:func:`sdmodel.figures.panels.kpi_overview`) titled with its finding.
 
     Parameters
     ----------
@@ -116,7 +117,7 @@ def fig_dashboard(results: pd.DataFrame, observations: pd.DataFrame | None = Non
     model_sha256
         Hash of the .mdl for the source line.
     """
-    from sdmodel.figures import kpi_overview
+    from sdmodel.figures.panels import kpi_overview
 
     subtitle = text("dashboard_subtitle", lang)
     if scenario:
@@ -142,7 +143,7 @@ def fig_costs(results: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None
     ax
         Draw into this Axes (panel only); ``None`` for a standalone figure.
     source
-        Source line of a standalone figure (default :func:`sdmodel.style.source_line`).
+        Source line of a standalone figure (default :func:`sdmodel.figures.style.source_line`).
     subtitle
         Replaces the default subtitle (what is shown and its unit).
     """
@@ -238,7 +239,7 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
                     source: str | None = None) -> Figure:
     """Observations (marked by source quality) against the model, one panel per series.
 
-    Uses :func:`calibration.figures.plot_series` for each panel; flows are monthly totals with
+    Uses :func:`sdmodel.figures.fit.plot_series` for each panel; flows are monthly totals with
     each observed total drawn as a bar at its monthly average over its period.
 
     Parameters
@@ -254,12 +255,12 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
     until
         Last date shown (the end of the history).
     source
-        Source line (default :func:`sdmodel.style.source_line`).
+        Source line (default :func:`sdmodel.figures.style.source_line`).
     """
     import matplotlib.dates as mdates
 
-    from calibration.figures import Curve, plot_series
     from sdmodel.engine.kpis import KPIS
+    from sdmodel.figures.fit import Curve, plot_series
 
     check_lang(lang)
     history = results.loc[:until]

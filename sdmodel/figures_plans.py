@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sdmodel.figures_briefing import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
-from sdmodel.findings import SCENARIO_START, finding_gantt, finding_pareto
-from sdmodel.labels import check_lang, text
-from sdmodel.style import (
+from sdmodel.figures.labels import check_lang, text
+from sdmodel.figures.style import (
     colors,
     figure_style,
     format_number,
@@ -27,6 +25,8 @@ from sdmodel.style import (
     wrap,
     year_axis,
 )
+from sdmodel.figures_briefing import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
+from sdmodel.findings import SCENARIO_START, finding_gantt, finding_pareto
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -1,6 +1,6 @@
 """Briefing figures over scenarios and futures: the scenario comparison and the COA fan chart.
 
-:func:`fig_comparison` is :func:`sdmodel.figures_compare.comparison_figure` (six KPI panels, one
+:func:`fig_comparison` is :func:`sdmodel.figures.compare.comparison_figure` (six KPI panels, one
 line per scenario, the measures' start dates marked) with its finding as the title.
 :func:`fig_fan` is the fan chart of COA occupancy: the median and the 50% and 90% intervals over
 an ensemble of futures (from :func:`sdmodel.analysis.uncertainty.run_uncertainty` or the optimizer's
@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sdmodel.findings import finding_comparison, finding_fan
-from sdmodel.labels import check_lang, text, unit
-from sdmodel.style import (
+from sdmodel.figures.labels import check_lang, text, unit
+from sdmodel.figures.style import (
     colors,
     figure_style,
     finish_figure,
@@ -33,6 +32,7 @@ from sdmodel.style import (
     wrap,
     year_axis,
 )
+from sdmodel.findings import finding_comparison, finding_fan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,7 +63,7 @@ def fig_comparison(results: Mapping[str, pd.DataFrame], scenarios: Sequence[Scen
     calibration
         Where the parameters come from, for the source line.
     """
-    from sdmodel.figures_compare import comparison_figure
+    from sdmodel.figures.compare import comparison_figure
 
     fig = comparison_figure(results, scenarios, lang=lang, model_sha256=model_sha256,
                             calibration=calibration)

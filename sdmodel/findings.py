@@ -19,8 +19,8 @@ from sdmodel.briefing_data import (
     yearly_costs,
     yearly_flows,
 )
-from sdmodel.labels import check_lang, label
-from sdmodel.style import (
+from sdmodel.figures.labels import check_lang, label
+from sdmodel.figures.style import (
     SCENARIO_START,
     format_count,
     format_date,
@@ -367,7 +367,7 @@ def finding_pareto(pareto: pd.DataFrame, *, lang: str = "nl") -> str:
 def finding_calibration(results: pd.DataFrame, observations: pd.DataFrame, series: list[str],
                         *, lang: str = "nl") -> str:
     """The model's mean error against the observed stocks of ``series``, best and worst series."""
-    from calibration.figures import series_label
+    from sdmodel.figures.fit import series_label
 
     errors = calibration_errors(results, observations, series)
     if errors.empty:

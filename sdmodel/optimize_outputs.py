@@ -48,7 +48,7 @@ Writer = Callable[[Path], None]
 def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files of an optimisation: name -> writer (see the module docstring)."""
     from sdmodel.analysis.compare import run_scenarios
-    from sdmodel.style import save_figure
+    from sdmodel.figures.style import save_figure
 
     schedule = schedule_table(result)
     kpis = kpi_rows(result)
@@ -186,8 +186,8 @@ def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, centra
           *, lang: str, source: str):
     import pandas as pd
 
+    from sdmodel.figures.labels import text
     from sdmodel.figures_scenarios import fig_fan
-    from sdmodel.labels import text
 
     def indexed(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(date=pd.to_datetime(frame["date"])).set_index("date")
@@ -201,7 +201,7 @@ def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, centra
 
 def _source(result: Optimization, lang: str) -> str:
     from sdmodel.data.observations import data_sha256
-    from sdmodel.style import source_line
+    from sdmodel.figures.style import source_line
 
     spec = result.spec.source.name if result.spec.source else result.spec.name
     return source_line(lang=lang, model_sha256=result.setup.model.sha256,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import AsielketenError
-from sdmodel.labels import check_lang, text
+from sdmodel.figures.labels import check_lang, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +116,7 @@ def build_briefing(
     from sdmodel.analysis.compare import compare
     from sdmodel.briefing_data import load_optimized
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
-    from sdmodel.style import law_dates, source_line
+    from sdmodel.figures.style import law_dates, source_line
 
     check_lang(lang)
     if not scenarios:
@@ -246,6 +246,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
     from sdmodel.analysis.compare import TABLE_COLUMNS
     from sdmodel.data.observations import load_observations
+    from sdmodel.figures.style import format_date
     from sdmodel.outputs import package_versions
     from sdmodel.report_pages import Column, number_pages, table_pages, title_page
     from sdmodel.report_tables import (
@@ -255,7 +256,6 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
         measure_assumption_rows,
         sources,
     )
-    from sdmodel.style import format_date
 
     setup = comparison.setup
     version = package_versions()["asielketen"].split(" ")[0]
@@ -320,7 +320,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
 
 def briefing_files(briefing: Briefing) -> dict[str, Callable[[Path], None]]:
     """Writers for :func:`sdmodel.outputs.write_outputs`: PDF, PNG and SVG per figure, CSVs."""
-    from sdmodel.style import save_figure
+    from sdmodel.figures.style import save_figure
 
     files: dict[str, Callable[[Path], None]] = {"briefing.pdf": lambda p: write_pdf(briefing, p)}
     for name, fig in briefing.figures.items():

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sdmodel.labels import text
-from sdmodel.style import figure_style, wrap
+from sdmodel.figures.labels import text
+from sdmodel.figures.style import figure_style, wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

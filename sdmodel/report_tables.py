@@ -12,15 +12,15 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from sdmodel.labels import TEXT, check_lang, text
-from sdmodel.style import format_euro, format_month, format_number, format_percent
+from sdmodel.figures.labels import TEXT, check_lang, text
+from sdmodel.figures.style import format_euro, format_month, format_number, format_percent
 
 ASSUMPTION = re.compile(r"assumption\s*:?\s*", re.IGNORECASE)
 URL = re.compile(r"https?://[^\s;,)\]]+")
 
 
 def label_or(key: str, lang: str, default: str) -> str:
-    """Return :func:`sdmodel.labels.text` of ``key``, or ``default`` if there is no such text."""
+    """Return :func:`sdmodel.figures.labels.text` of ``key``, or ``default`` if there is none."""
     return text(key, lang) if key in TEXT else default
 
 

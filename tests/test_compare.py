@@ -226,7 +226,7 @@ def test_compare_help_lists_the_options() -> None:
 
 
 def test_a_scenario_keeps_its_colour_whichever_others_are_shown():
-    from sdmodel.style import scenario_colors
+    from sdmodel.figures.style import scenario_colors
 
     three = scenario_colors(["baseline", "alle-maatregelen", "gefaseerd"])
     four = scenario_colors(["baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd"])

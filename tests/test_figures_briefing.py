@@ -21,9 +21,7 @@ from sdmodel.briefing_data import (
 )
 from sdmodel.engine.kpis import KPIS
 from sdmodel.errors import DataFileError
-from sdmodel.figures_plans import fig_gantt, fig_pareto
-from sdmodel.figures_scenarios import fig_fan
-from sdmodel.style import (
+from sdmodel.figures.style import (
     format_count,
     format_euro,
     format_month,
@@ -31,6 +29,8 @@ from sdmodel.style import (
     format_percent,
     law_dates,
 )
+from sdmodel.figures_plans import fig_gantt, fig_pareto
+from sdmodel.figures_scenarios import fig_fan
 
 LANGS = ("nl", "en")
 

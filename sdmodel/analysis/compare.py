@@ -337,7 +337,7 @@ def comparison_files(
     """
     import pandas as pd
 
-    from sdmodel.figures_compare import (
+    from sdmodel.figures.compare import (
         comparison_figure,
         cost_figure,
         fan_chart_figure,

@@ -1,7 +1,7 @@
 """Fixed texts of the briefing figures and the PDF, in Dutch and English.
 
-Merged into :data:`sdmodel.labels.TEXT`, so they are looked up like every other figure text with
-:func:`sdmodel.labels.text`. This module imports nothing (``labels`` imports it).
+Merged into :data:`sdmodel.figures.labels.TEXT`, so they are looked up like every other figure text
+with :func:`sdmodel.figures.labels.text`. This module imports nothing (``labels`` imports it).
 """
 
 from __future__ import annotations

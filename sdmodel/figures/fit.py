@@ -5,7 +5,7 @@ totals with each observed total drawn as a horizontal bar at its monthly average
 (so annual, quarterly and monthly figures share one axis); ratios as the model value with each
 observation as a bar over its period. The band is the spread of the runs with the bootstrap
 parameter sets (parameter uncertainty only). Labels are Dutch by default (``lang="en"`` for
-English), from :mod:`sdmodel.labels` where the series is a KPI.
+English), from :mod:`sdmodel.figures.labels` where the series is a KPI.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from calibration.config import SeriesSpec
-from sdmodel.figures import QUALITY_MARKERS, format_number, save_figure
-from sdmodel.labels import KPI_LABELS, check_lang
+from sdmodel.figures.labels import KPI_LABELS, check_lang
+from sdmodel.figures.panels import QUALITY_MARKERS, format_number, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sdmodel.formats import (
+from sdmodel.figures.formats import (
     format_count,
     format_date,
     format_euro,
@@ -27,7 +27,7 @@ from sdmodel.formats import (
     format_number,
     format_percent,
 )
-from sdmodel.labels import LAW_LABELS, check_lang, text
+from sdmodel.figures.labels import LAW_LABELS, check_lang, text
 
 __all__ = [
     "DPI", "FIGSIZE", "LAW_COLOR", "PALETTE", "THRESHOLD_COLOR", "colors", "figure_style",

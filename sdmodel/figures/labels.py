@@ -7,7 +7,7 @@ human-readable name and unit. Figures, tables and reports look labels up here.
 from __future__ import annotations
 
 from sdmodel.errors import AsielketenError, UnknownVariableError, did_you_mean
-from sdmodel.labels_briefing import BRIEFING_TEXT
+from sdmodel.figures.labels_briefing import BRIEFING_TEXT
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 """Supported label languages; the first is the default."""
@@ -239,7 +239,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Source: asielketen model{sha}; observations: CBS, COA, IND, DT&V, "
         "Dutch government and media, see calibration/data",
     },
-    # scenario comparison (sdmodel/figures_compare.py)
+    # scenario comparison (sdmodel/figures/compare.py)
     "compare_title": {"nl": "Asielketen: scenario's vergeleken",
                       "en": "Asylum chain: scenarios compared"},
     "fan_title": {"nl": "Asielketen: onzekerheidsbanden ({n} trekkingen per scenario)",
@@ -283,7 +283,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "data: CBS, COA, IND, DT&V, Rijksoverheid en media (calibration/data)",
         "en": "data: CBS, COA, IND, DT&V, Dutch government and media (calibration/data)",
     },
-    **BRIEFING_TEXT,  # the briefing figures and PDF (sdmodel/labels_briefing.py)
+    **BRIEFING_TEXT,  # the briefing figures and PDF (sdmodel/figures/labels_briefing.py)
 }
 """Fixed texts used in figures, per language."""
 
@@ -306,7 +306,7 @@ def _entry(kpi: str) -> dict[str, str]:
         return KPI_LABELS[kpi]
     except KeyError:
         raise UnknownVariableError(
-            f"'{kpi}' is not a KPI{did_you_mean(kpi, KPI_LABELS)}; see sdmodel/labels.py"
+            f"'{kpi}' is not a KPI{did_you_mean(kpi, KPI_LABELS)}; see sdmodel/figures/labels.py"
         ) from None
 
 

@@ -1,8 +1,8 @@
 """Numbers and dates in words, the Dutch way by default: ``1.234,5``, ``€ 2,1 mld``, ``maart 2024``.
 
-English (``lang="en"``) gives ``1,234.5``, ``EUR 2.1 bn``, ``March 2024``. Month names are
-spelled out here, so nothing depends on the machine's locale. :mod:`sdmodel.style` re-exports
-these functions.
+English (``lang="en"``) gives ``1,234.5``, ``EUR 2.1 bn``, ``March 2024``. Month names are spelled
+out here, so nothing depends on the machine's locale. :mod:`sdmodel.figures.style` re-exports these
+functions.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sdmodel.labels import check_lang
+from sdmodel.figures.labels import check_lang
 
 if TYPE_CHECKING:
     import pandas as pd

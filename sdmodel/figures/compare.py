@@ -4,8 +4,8 @@ Six panels (COA, Ter Apel, IND, courts, status holders, undocumented) show one l
 (:func:`comparison_figure`) or one band per scenario (:func:`fan_chart_figure`); every panel marks
 the start dates of the scenarios' measures with numbered vertical lines, explained in a key below
 the panels. :func:`cost_figure` shows the average yearly cost per actor. Labels are Dutch by
-default, numbers in Dutch format; the look is the project's (:mod:`sdmodel.style`), applied only
-inside these functions.
+default, numbers in Dutch format; the look is the project's (:mod:`sdmodel.figures.style`), applied
+only inside these functions.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sdmodel.figures import TER_APEL_NORM
-from sdmodel.labels import check_lang, text, unit
-from sdmodel.style import (
+from sdmodel.figures.labels import check_lang, text, unit
+from sdmodel.figures.panels import TER_APEL_NORM
+from sdmodel.figures.style import (
     DPI,
     LAW_COLOR,
     THRESHOLD_COLOR,
@@ -31,7 +31,7 @@ from sdmodel.style import (
     scenario_colors,
     year_axis,
 )
-from sdmodel.style import (
+from sdmodel.figures.style import (
     colors as _colors,
 )
 
@@ -124,7 +124,7 @@ def comparison_figure(
     Returns
     -------
     Figure
-        Not registered with pyplot; save it with :func:`sdmodel.figures.save_figure`.
+        Not registered with pyplot; save it with :func:`sdmodel.figures.panels.save_figure`.
     """
     check_lang(lang)
     colors = scenario_colors([s.name for s in scenarios])

@@ -1,9 +1,9 @@
 """Figures of model results with observations, labelled in Dutch (default) or English.
 
 Panel functions take ``ax=None`` (meaning the current Axes) and return the Axes they drew on, so
-they compose into any layout. :func:`kpi_overview` puts four of them on one page with the law
-dates marked and a source line. The look (palette, type, number formats, law dates, source line)
-comes from :mod:`sdmodel.style`; seaborn and matplotlib are imported inside the functions, and the
+they compose into any layout. :func:`kpi_overview` puts four of them on one page with the law dates
+marked and a source line. The look (palette, type, number formats, law dates, source line) comes
+from :mod:`sdmodel.figures.style`; seaborn and matplotlib are imported inside the functions, and the
 style is applied only within :func:`kpi_overview` (global matplotlib settings are left as they
 were).
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdmodel.errors import AsielketenError
-from sdmodel.labels import check_lang, label, text, unit
-from sdmodel.style import DPI, PALETTE, format_number
+from sdmodel.figures.labels import check_lang, label, text, unit
+from sdmodel.figures.style import DPI, PALETTE, format_number
 
 __all__ = [
     "DPI", "LEGEND_HEADROOM", "PALETTE", "QUALITY_MARKERS", "TER_APEL_NORM", "format_number",
@@ -63,7 +63,7 @@ def plot_kpi(
     results
         Model results indexed by date (as returned by ``ChainModel.run``).
     kpi
-        The column to draw; its label comes from :mod:`sdmodel.labels`.
+        The column to draw; its label comes from :mod:`sdmodel.figures.labels`.
     observations
         Long-format observations (``series, kind, period_start, period_end, value, quality``).
         Rows with ``series == kpi`` and ``kind == 'stock'`` are drawn at ``period_end``, within
@@ -206,7 +206,7 @@ def plot_ter_apel(
     """Panel: Ter Apel occupancy against the 2,000 maximum; returns the Axes drawn on."""
     import matplotlib.pyplot as plt
 
-    from sdmodel.style import mark_threshold
+    from sdmodel.figures.style import mark_threshold
 
     ax = plt.gca() if ax is None else ax
     plot_kpi(results, "ter_apel_occupancy", observations=observations, ax=ax, lang=lang,
@@ -284,7 +284,7 @@ def kpi_overview(
     Figure
         A matplotlib Figure not registered with pyplot (save it with :func:`save_figure`).
     """
-    from sdmodel.style import (
+    from sdmodel.figures.style import (
         figure_style,
         finish_figure,
         law_dates,
@@ -377,14 +377,14 @@ def _multi_panel(
 
 
 def _colors(n: int) -> list[tuple[float, float, float]]:
-    from sdmodel.style import colors
+    from sdmodel.figures.style import colors
 
     return colors(n)
 
 
 def _format_axes(ax: Axes, *, lang: str) -> None:
     """Thousands separators on y, years on x, y starting at zero."""
-    from sdmodel.style import number_axis, year_axis
+    from sdmodel.figures.style import number_axis, year_axis
 
     number_axis(ax, lang=lang)
     year_axis(ax)
