@@ -364,7 +364,7 @@ def briefing(
     optimized: Path | None, lang: str, out_dir: Path, force: bool,
 ) -> None:
     """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
-    from sdmodel.report import DEFAULT_SCENARIOS, briefing_files, build_briefing
+    from sdmodel.briefing.build import DEFAULT_SCENARIOS, briefing_files, build_briefing
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them

@@ -2,7 +2,7 @@
 
 :func:`optimization_files` returns the files as writers for :func:`sdmodel.outputs.write_outputs`
 (atomic, with a manifest; the briefing reads ``--optimized`` folders with
-:func:`sdmodel.briefing_data.load_optimized`):
+:func:`sdmodel.briefing.data.load_optimized`):
 
 - ``schedule.csv``: the optimised phased schedule (``lever, kind, start, ramp_months, intensity,
   amount, milestones``, then ``end, decision, unoptimised_start, unoptimised_ramp_months``);
@@ -169,15 +169,15 @@ def summary(result: Optimization) -> str:
 
 
 def _gantt(schedule: pd.DataFrame, *, lang: str, source: str):
-    from sdmodel.briefing_data import read_schedule
-    from sdmodel.figures_plans import fig_gantt
+    from sdmodel.briefing.data import read_schedule
+    from sdmodel.briefing.plans import fig_gantt
 
     text = schedule.to_csv(index=False, lineterminator="\n")
     return fig_gantt(read_schedule(io.StringIO(text)), lang=lang, source=source)
 
 
 def _pareto(pareto: pd.DataFrame, *, lang: str, source: str, chosen: tuple[float, float]):
-    from sdmodel.figures_plans import fig_pareto
+    from sdmodel.briefing.plans import fig_pareto
 
     return fig_pareto(pareto, lang=lang, chosen=chosen, source=source)
 
@@ -186,8 +186,8 @@ def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, centra
           *, lang: str, source: str):
     import pandas as pd
 
+    from sdmodel.briefing.scenarios import fig_fan
     from sdmodel.figures.labels import text
-    from sdmodel.figures_scenarios import fig_fan
 
     def indexed(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(date=pd.to_datetime(frame["date"])).set_index("date")

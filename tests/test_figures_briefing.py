@@ -10,15 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdmodel import figures_briefing as FB
-from sdmodel import findings as F
-from sdmodel.briefing_data import (
+from sdmodel.briefing import figures as FB
+from sdmodel.briefing import findings as F
+from sdmodel.briefing.data import (
     parse_milestones,
     planned_schedule,
     read_schedule,
     yearly_costs,
     yearly_flows,
 )
+from sdmodel.briefing.plans import fig_gantt, fig_pareto
+from sdmodel.briefing.scenarios import fig_fan
 from sdmodel.engine.kpis import KPIS
 from sdmodel.errors import DataFileError
 from sdmodel.figures.style import (
@@ -29,8 +31,6 @@ from sdmodel.figures.style import (
     format_percent,
     law_dates,
 )
-from sdmodel.figures_plans import fig_gantt, fig_pareto
-from sdmodel.figures_scenarios import fig_fan
 
 LANGS = ("nl", "en")
 
@@ -278,7 +278,7 @@ def real_comparison():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_figures_of_a_real_run(real_comparison, observations, lang: str, tmp_path: Path) -> None:
-    from sdmodel.figures_scenarios import fig_comparison
+    from sdmodel.briefing.scenarios import fig_comparison
 
     results = real_comparison.results["baseline"]
     for name, fig in {

@@ -206,7 +206,7 @@ def test_an_infeasible_spec_names_the_constraint(small_setup, tmp_path: Path, ex
 def test_optimize_command_writes_the_folder_the_briefing_reads(tmp_path: Path,
                                                                 fast_model) -> None:
     from sdmodel.analysis.compare import TABLE_COLUMNS
-    from sdmodel.briefing_data import load_optimized
+    from sdmodel.briefing.data import load_optimized
     from sdmodel.scenarios.scenario import load_scenario
 
     out = tmp_path / "opt"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from sdmodel.briefing_data import load_optimized
+from sdmodel.briefing.data import load_optimized
 from sdmodel.errors import DataFileError
 
 
@@ -61,7 +61,7 @@ def optimized(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def briefing(optimized):
-    from sdmodel.report import build_briefing
+    from sdmodel.briefing.build import build_briefing
 
     return build_briefing(["baseline", "instroom-hoog"], optimized=optimized, lang="nl",
                           samples=20)
@@ -84,7 +84,7 @@ def test_optimized_folder_is_read(optimized: Path, tmp_path: Path) -> None:
 
 
 def test_briefing_has_the_expected_pages(briefing, tmp_path: Path) -> None:
-    from sdmodel.report import write_pdf
+    from sdmodel.briefing.build import write_pdf
 
     kinds = [kind for kind, _ in briefing.pages]
     assert kinds[0] == "title"
@@ -111,7 +111,7 @@ def test_briefing_findings_are_the_figure_titles(briefing) -> None:
 
 def test_assumptions_table_lists_every_assumption_constant(briefing) -> None:
     from sdmodel.analysis.compare import prepare
-    from sdmodel.report_tables import assumption_rows
+    from sdmodel.briefing.tables import assumption_rows
 
     setup = prepare()
     doc = setup.model.doc()
@@ -123,7 +123,7 @@ def test_assumptions_table_lists_every_assumption_constant(briefing) -> None:
 
 
 def test_files_of_the_briefing(briefing, tmp_path: Path) -> None:
-    from sdmodel.report import briefing_files
+    from sdmodel.briefing.build import briefing_files
 
     files = briefing_files(briefing)
     for name in briefing.figures:
@@ -160,7 +160,7 @@ def test_briefing_command_reports_a_bad_optimized_folder(tmp_path: Path) -> None
 
 
 def test_default_scenarios_exist() -> None:
-    from sdmodel.report import DEFAULT_SCENARIOS
+    from sdmodel.briefing.build import DEFAULT_SCENARIOS
     from sdmodel.scenarios.scenario import available_scenarios
 
     assert set(DEFAULT_SCENARIOS) <= set(available_scenarios())

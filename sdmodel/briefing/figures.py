@@ -2,15 +2,15 @@
 
 Every ``fig_*`` function takes its data and keyword-only options and returns a
 :class:`~matplotlib.figure.Figure`. Standing alone (A4-landscape width) its title is the finding
-(the matching ``finding_*`` of :mod:`sdmodel.findings`, computed from the same numbers), a
+(the matching ``finding_*`` of :mod:`sdmodel.briefing.findings`, computed from the same numbers), a
 subtitle says what is shown and in which unit, the law dates of ``calibration/data/timeline.csv``
 are numbered dotted lines explained in the foot, and the foot ends with the source line. The
 single-panel figures (costs, flows) also take ``ax``: then only the panel is drawn, titled with the
 finding, and the Axes' figure is returned; the multi-panel ones (dashboard, calibration fit) always
 make their own figure. Labels are Dutch by default (``lang="en"`` for English); the look is
 :mod:`sdmodel.figures.style`. The schedule Gantt and the Pareto front are in
-:mod:`sdmodel.figures_plans`, the scenario-comparison and fan charts in
-:mod:`sdmodel.figures_scenarios`.
+:mod:`sdmodel.briefing.plans`, the scenario-comparison and fan charts in
+:mod:`sdmodel.briefing.scenarios`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sdmodel.briefing_data import COST_COLUMNS, FLOW_COLUMNS, yearly_costs, yearly_flows
+from sdmodel.briefing.data import COST_COLUMNS, FLOW_COLUMNS, yearly_costs, yearly_flows
+from sdmodel.briefing.findings import (
+    SCENARIO_START,
+    finding_calibration,
+    finding_costs,
+    finding_dashboard,
+    finding_flows,
+)
 from sdmodel.figures.labels import check_lang, label, text
 from sdmodel.figures.style import (
     colors,
@@ -37,13 +44,6 @@ from sdmodel.figures.style import (
     source_line,
     wrap,
     year_axis,
-)
-from sdmodel.findings import (
-    SCENARIO_START,
-    finding_calibration,
-    finding_costs,
-    finding_dashboard,
-    finding_flows,
 )
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def fig_flows(results: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None
     """Grouped bars per calendar year: inflow, IND decisions, grants, housed, departures.
 
     Parameters are those of :func:`fig_costs`; the data are those of
-    :func:`sdmodel.briefing_data.yearly_flows`.
+    :func:`sdmodel.briefing.data.yearly_flows`.
     """
     check_lang(lang)
     table = yearly_flows(results)

@@ -1,7 +1,7 @@
 """The tables of the briefing: KPIs per scenario or plan, assumptions, sources.
 
 Each function returns plain rows of formatted text (Dutch number formats by default), ready for
-:func:`sdmodel.report_pages.table_pages`.
+:func:`sdmodel.briefing.pages.table_pages`.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def kpi_rows(table: pd.DataFrame, *, key: str, lang: str,
 
 def capacity_rows(plan: pd.DataFrame, *, lang: str) -> list[list[str]]:
     """Rows ``year, lever, amount (unit), cost`` of the optimizer's ``capacity_plan.csv``."""
-    from sdmodel.briefing_data import lever_title, lever_unit
+    from sdmodel.briefing.data import lever_title, lever_unit
 
     rows = []
     for row in plan.itertuples():

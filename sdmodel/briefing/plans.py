@@ -1,8 +1,8 @@
 """Briefing figures of plans: the Gantt chart of a phased schedule and the Pareto front.
 
-Like every ``fig_*`` function of :mod:`sdmodel.figures_briefing`, they take ``ax=None`` and return
-a Figure whose title is the finding (:func:`sdmodel.findings.finding_gantt`,
-:func:`sdmodel.findings.finding_pareto`), with the law dates marked and a source line.
+Like every ``fig_*`` function of :mod:`sdmodel.briefing.figures`, they take ``ax=None`` and return
+a Figure whose title is the finding (:func:`sdmodel.briefing.findings.finding_gantt`,
+:func:`sdmodel.briefing.findings.finding_pareto`), with the law dates marked and a source line.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sdmodel.briefing.figures import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
+from sdmodel.briefing.findings import SCENARIO_START, finding_gantt, finding_pareto
 from sdmodel.figures.labels import check_lang, text
 from sdmodel.figures.style import (
     colors,
@@ -25,8 +27,6 @@ from sdmodel.figures.style import (
     wrap,
     year_axis,
 )
-from sdmodel.figures_briefing import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
-from sdmodel.findings import SCENARIO_START, finding_gantt, finding_pareto
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,7 +44,7 @@ def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = Non
     Parameters
     ----------
     schedule
-        A schedule table (:func:`sdmodel.briefing_data.schedule_table`, ``planned_schedule``
+        A schedule table (:func:`sdmodel.briefing.data.schedule_table`, ``planned_schedule``
         or ``read_schedule``): ``lever, kind, start, end, ramp_months, intensity, amount,
         milestones``.
     lang
@@ -57,12 +57,12 @@ def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = Non
         As in :func:`fig_costs`.
     planned
         The schedule is the planned one of all measures (see
-        :func:`sdmodel.findings.finding_gantt`).
+        :func:`sdmodel.briefing.findings.finding_gantt`).
     """
     import matplotlib.dates as mdates
     from matplotlib.patches import Patch
 
-    from sdmodel.briefing_data import lever_title
+    from sdmodel.briefing.data import lever_title
 
     check_lang(lang)
     events = law_dates()
@@ -115,7 +115,7 @@ def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = Non
 
 def _strength(row: object, lang: str) -> str:
     """The label at full strength: the intensity of a measure, the amount of capacity."""
-    from sdmodel.briefing_data import lever_unit
+    from sdmodel.briefing.data import lever_unit
 
     amount = getattr(row, "amount", np.nan)
     if row.kind == "capacity" and np.isfinite(amount):

@@ -1,7 +1,7 @@
 """One-sentence findings computed from the numbers, for figure titles and the briefing.
 
 Each ``finding_*`` function reads the same data as its figure (see
-:mod:`sdmodel.figures_briefing`) and returns one sentence in Dutch (default) or English, with the
+:mod:`sdmodel.briefing.figures`) and returns one sentence in Dutch (default) or English, with the
 numbers formatted for the language (``63.000`` / ``63,000``). Nothing here is hard-coded: change
 the numbers and the sentence changes with them.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sdmodel.briefing_data import (
+from sdmodel.briefing.data import (
     calibration_errors,
     lever_title,
     yearly_costs,
@@ -312,7 +312,7 @@ def finding_gantt(schedule: pd.DataFrame, *, lang: str = "nl", planned: bool = F
     Parameters
     ----------
     schedule
-        A schedule table (see :mod:`sdmodel.briefing_data`): ``kind, start, end`` at least.
+        A schedule table (see :mod:`sdmodel.briefing.data`): ``kind, start, end`` at least.
     lang
         ``"nl"`` (default) or ``"en"``.
     planned

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sdmodel.analysis.compare import Comparison
-    from sdmodel.briefing_data import Optimized
+    from sdmodel.briefing.data import Optimized
 
 DEFAULT_SCENARIOS: tuple[str, ...] = (
     "baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd",
@@ -114,7 +114,7 @@ def build_briefing(
         optimizer folder.
     """
     from sdmodel.analysis.compare import compare
-    from sdmodel.briefing_data import load_optimized
+    from sdmodel.briefing.data import load_optimized
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
     from sdmodel.figures.style import law_dates, source_line
 
@@ -157,11 +157,11 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
                    *, lang: str, source: Callable[..., str], samples: int, seed: int
                    ) -> tuple[dict[str, tuple[str, Callable[[], Figure]]], int | None]:
     """Name -> (finding, function drawing the figure) for every key figure, in order."""
-    from sdmodel import figures_briefing as FB
-    from sdmodel import findings as F
-    from sdmodel.briefing_data import planned_schedule, schedule_table
-    from sdmodel.figures_plans import fig_gantt, fig_pareto
-    from sdmodel.figures_scenarios import band_of, fig_comparison, fig_fan
+    from sdmodel.briefing import figures as FB
+    from sdmodel.briefing import findings as F
+    from sdmodel.briefing.data import planned_schedule, schedule_table
+    from sdmodel.briefing.plans import fig_gantt, fig_pareto
+    from sdmodel.briefing.scenarios import band_of, fig_comparison, fig_fan
 
     main = comparison.scenarios[0]
     results = comparison.results[main.name]
@@ -245,17 +245,17 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
            parameters: pd.DataFrame, laws: pd.DataFrame) -> list[tuple[str, Figure]]:
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
     from sdmodel.analysis.compare import TABLE_COLUMNS
-    from sdmodel.data.observations import load_observations
-    from sdmodel.figures.style import format_date
-    from sdmodel.outputs import package_versions
-    from sdmodel.report_pages import Column, number_pages, table_pages, title_page
-    from sdmodel.report_tables import (
+    from sdmodel.briefing.pages import Column, number_pages, table_pages, title_page
+    from sdmodel.briefing.tables import (
         assumption_rows,
         capacity_rows,
         kpi_rows,
         measure_assumption_rows,
         sources,
     )
+    from sdmodel.data.observations import load_observations
+    from sdmodel.figures.style import format_date
+    from sdmodel.outputs import package_versions
 
     setup = comparison.setup
     version = package_versions()["asielketen"].split(" ")[0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sdmodel.briefing.findings import finding_comparison, finding_fan
 from sdmodel.figures.labels import check_lang, text, unit
 from sdmodel.figures.style import (
     colors,
@@ -32,7 +33,6 @@ from sdmodel.figures.style import (
     wrap,
     year_axis,
 )
-from sdmodel.findings import finding_comparison, finding_fan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
