@@ -306,8 +306,8 @@ def optimize(
     ensemble_band.csv, the figures and manifest.json to --out.
     """
     from sdmodel.data.observations import data_sha256
-    from sdmodel.optimize import optimize as run_optimization
-    from sdmodel.optimize_outputs import manifest_parameters, optimization_files, summary
+    from sdmodel.optimize.files import manifest_parameters, optimization_files, summary
+    from sdmodel.optimize.run import optimize as run_optimization
 
     check_out_dir(out_dir, force=force)  # fail before the search, not after it
     result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,

@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     import numpy as np
 
     from sdmodel.analysis.compare import prepare
-    from sdmodel.optimize import main_goal, optimize
-    from sdmodel.optimize_ensemble import Evaluator
-    from sdmodel.optimize_spec import load_spec
+    from sdmodel.optimize.ensemble import Evaluator
+    from sdmodel.optimize.run import main_goal, optimize
+    from sdmodel.optimize.spec import load_spec
 
     start = time.perf_counter()
     setup = prepare()

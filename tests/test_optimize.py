@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 import cli
 from sdmodel.errors import DataFileError
-from sdmodel.optimize_ensemble import statistic
-from sdmodel.optimize_spec import load_spec
+from sdmodel.optimize.ensemble import statistic
+from sdmodel.optimize.spec import load_spec
 from sdmodel.scenarios.schedule import date_to_month, month_to_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def small_setup():
 
 @pytest.fixture(scope="module")
 def known(small_setup, tmp_path_factory):
-    from sdmodel.optimize import optimize
+    from sdmodel.optimize.run import optimize
 
     path = write_spec(tmp_path_factory.mktemp("known"), KNOWN.format(extra=""))
     return optimize(path, setup=small_setup, seed=3)
@@ -126,7 +126,7 @@ def test_statistics_over_the_futures() -> None:
 
 
 def test_commitments_cap_the_start_and_shorten_the_ramp(tmp_path: Path, small_setup) -> None:
-    from sdmodel.optimize_problem import DecisionSpace
+    from sdmodel.optimize.problem import DecisionSpace
     from sdmodel.scenarios.scenario import Scenario
 
     path = write_spec(tmp_path, """
@@ -173,7 +173,7 @@ def test_the_result_respects_every_constraint(known) -> None:
 
 
 def test_the_same_seed_gives_the_same_result(known, small_setup, tmp_path: Path) -> None:
-    from sdmodel.optimize import optimize
+    from sdmodel.optimize.run import optimize
 
     path = write_spec(tmp_path, KNOWN.format(extra=""))
     again = optimize(path, setup=small_setup, seed=3)
@@ -191,7 +191,7 @@ def test_the_same_seed_gives_the_same_result(known, small_setup, tmp_path: Path)
 ])
 def test_an_infeasible_spec_names_the_constraint(small_setup, tmp_path: Path, extra: str,
                                                  expected: str) -> None:
-    from sdmodel.optimize import InfeasibleSpecError, optimize
+    from sdmodel.optimize.run import InfeasibleSpecError, optimize
 
     text = KNOWN.format(extra=extra).replace("coa_occupancy_share = 1.0\n", "")
     path = write_spec(tmp_path, text)

@@ -1,12 +1,12 @@
 """Optimise the phased introduction of measures and the capacity funding, robust over inflow.
 
-The front door is :func:`optimize`: it reads a spec (:mod:`sdmodel.optimize_spec`), builds the
-decision space and the ensemble of futures (:mod:`sdmodel.optimize_problem`), evaluates plans
-over the futures in the batch simulator (:mod:`sdmodel.optimize_ensemble`), checks that the
+The front door is :func:`optimize`: it reads a spec (:mod:`sdmodel.optimize.spec`), builds the
+decision space and the ensemble of futures (:mod:`sdmodel.optimize.problem`), evaluates plans
+over the futures in the batch simulator (:mod:`sdmodel.optimize.ensemble`), checks that the
 constraints can be met at all, runs differential evolution and polishes its result
-(:mod:`sdmodel.optimize_search`), runs the budget sweep (:mod:`sdmodel.optimize_pareto`), and
-summarises the best plan against the unoptimised one (:mod:`sdmodel.optimize_tables`). The
-result has scipy's fields (``x, fun, success, message, nfev``); :mod:`sdmodel.optimize_outputs`
+(:mod:`sdmodel.optimize.search`), runs the budget sweep (:mod:`sdmodel.optimize.pareto`), and
+summarises the best plan against the unoptimised one (:mod:`sdmodel.optimize.tables`). The
+result has scipy's fields (``x, fun, success, message, nfev``); :mod:`sdmodel.optimize.files`
 writes it to a folder.
 
 >>> result = optimize("optimaliseer-alle-maatregelen", max_evals=2000, seed=1)  # doctest: +SKIP
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.optimize_ensemble import Evaluator, Limits
-from sdmodel.optimize_search import (
+from sdmodel.optimize.ensemble import Evaluator, Limits
+from sdmodel.optimize.search import (
     Constraint,
     Goal,
     InfeasibleSpecError,
@@ -38,8 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.analysis.compare import Setup
-    from sdmodel.optimize_problem import DecisionSpace, Futures
-    from sdmodel.optimize_spec import OptimizeSpec
+    from sdmodel.optimize.problem import DecisionSpace, Futures
+    from sdmodel.optimize.spec import OptimizeSpec
     from sdmodel.scenarios.scenario import Scenario
 
 __all__ = ["InfeasibleSpecError", "Optimization", "optimize"]
@@ -153,9 +153,9 @@ def optimize(
         budget even with every lever at its minimum).
     """
     from sdmodel.analysis.compare import prepare
-    from sdmodel.optimize_pareto import pareto_front, sweep_budgets
-    from sdmodel.optimize_problem import DecisionSpace, build_futures
-    from sdmodel.optimize_spec import OptimizeSpec, load_spec
+    from sdmodel.optimize.pareto import pareto_front, sweep_budgets
+    from sdmodel.optimize.problem import DecisionSpace, build_futures
+    from sdmodel.optimize.spec import OptimizeSpec, load_spec
     from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
     started = time.perf_counter()

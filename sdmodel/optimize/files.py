@@ -28,7 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdmodel.optimize_tables import (
+from sdmodel.optimize.tables import (
     capacity_plan,
     decision_table,
     ensemble_band,
@@ -39,7 +39,7 @@ from sdmodel.optimize_tables import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.optimize import Optimization
+    from sdmodel.optimize.run import Optimization
     from sdmodel.scenarios.scenario import Scenario
 
 Writer = Callable[[Path], None]

@@ -9,7 +9,7 @@ infeasible plans the less violating one wins), integer months through ``integral
 :func:`check_feasible` first tries the corners of the space (every capacity lever at its
 maximum, measures late or early) and raises :class:`InfeasibleSpecError` naming each constraint
 that none of them meets. :func:`polish` moves single variables of the result to their bounds
-while that helps. The budget sweep is in :mod:`sdmodel.optimize_pareto`.
+while that helps. The budget sweep is in :mod:`sdmodel.optimize.pareto`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.errors import AsielketenError
-from sdmodel.optimize_ensemble import Evaluator, Metrics, statistic
+from sdmodel.optimize.ensemble import Evaluator, Metrics, statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -47,7 +47,7 @@ class Constraint:
     key
         The spec key that sets it.
     statistic, share
-        How the futures are summarised (see :func:`sdmodel.optimize_ensemble.statistic`).
+        How the futures are summarised (see :func:`sdmodel.optimize.ensemble.statistic`).
     budget
         The budget (EUR) of ``"budget"``.
     """

@@ -2,7 +2,7 @@
 
 Each helper reads one key of one table and raises a one-line
 :class:`~sdmodel.errors.DataFileError` that starts with ``<file>:<line>: [table]`` and says how
-to fix the value (used by :mod:`sdmodel.optimize_spec`).
+to fix the value (used by :mod:`sdmodel.optimize.spec`).
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.optimize_ensemble import Evaluator
-from sdmodel.optimize_search import Constraint, Goal, SearchRun, differential_evolution
+from sdmodel.optimize.ensemble import Evaluator
+from sdmodel.optimize.search import Constraint, Goal, SearchRun, differential_evolution
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -1,7 +1,7 @@
 """The tables of an optimisation: schedule, capacity plan, KPIs per plan, ensemble band.
 
-Every function takes an :class:`~sdmodel.optimize.Optimization` and returns a DataFrame with the
-columns of the optimizer's output folder (see :mod:`sdmodel.optimize_outputs`):
+Every function takes an :class:`~sdmodel.optimize.run.Optimization` and returns a DataFrame with the
+columns of the optimizer's output folder (see :mod:`sdmodel.optimize.files`):
 
 - :func:`schedule_table`: one row per measure and funded capacity lever of the optimised plan,
   with milestones (monitoring points on each ramp: halfway for ramps up to a year, yearly for
@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.optimize_ensemble import COST_KPIS, Metrics
+from sdmodel.optimize.ensemble import COST_KPIS, Metrics
 from sdmodel.scenarios.schedule import Schedule, month_to_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.optimize import Optimization
+    from sdmodel.optimize.run import Optimization
     from sdmodel.scenarios.scenario import Scenario
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (

@@ -1,6 +1,6 @@
 """The decision space of an optimisation spec and the ensemble of futures it is evaluated over.
 
-:class:`DecisionSpace` turns a spec (:mod:`sdmodel.optimize_spec`) and the unoptimised plan (a
+:class:`DecisionSpace` turns a spec (:mod:`sdmodel.optimize.spec`) and the unoptimised plan (a
 :class:`~sdmodel.scenarios.scenario.Scenario`) into bounded whole-number decision variables and
 back: :meth:`DecisionSpace.decode` returns the plan of a decision vector as a scenario with the
 chosen schedules and capacity funding, so the scenario machinery
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.errors import DataFileError
-from sdmodel.optimize_spec import LeverChoice, MeasureChoice, OptimizeSpec
+from sdmodel.optimize.spec import LeverChoice, MeasureChoice, OptimizeSpec
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.scenarios.schedule import Schedule, month_to_date
 

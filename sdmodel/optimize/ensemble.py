@@ -24,7 +24,7 @@ from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.analysis.compare import Setup
-    from sdmodel.optimize_problem import DecisionSpace, Futures
+    from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.scenarios.scenario import Scenario
 
 COST_KPIS: tuple[str, ...] = tuple(c for cs in COST_ACTORS.values() for c in cs)
@@ -134,7 +134,7 @@ class Evaluator:
     space
         Decodes decision vectors into plans.
     futures
-        The ensemble (:func:`sdmodel.optimize_problem.build_futures`).
+        The ensemble (:func:`sdmodel.optimize.problem.build_futures`).
     horizon
         First and last month (model months, inclusive) the metrics sum over.
     limits

@@ -50,7 +50,7 @@ Start dates given as a range and ramp lengths are searched as whole months (a ra
 rounded inwards to month starts); a fixed date is kept exactly. The EU Pact applies from a date
 fixed by EU law, so ``[measures.eu_pact] start`` must be one date unless ``free_start = true``.
 :func:`load_spec` checks the file on its own; dates against the model's scenario period are
-checked when the decision space is built (:mod:`sdmodel.optimize_problem`). Every problem is a
+checked when the decision space is built (:mod:`sdmodel.optimize.problem`). Every problem is a
 one-line :class:`~sdmodel.errors.DataFileError` naming the file, line, key and fix.
 """
 
@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.optimize_values import (
+from sdmodel.optimize.values import (
     Bounds,
     check_keys,
     choice,
@@ -153,7 +153,7 @@ class FutureSpec:
 
 @dataclass(frozen=True)
 class SearchSpec:
-    """Options of scipy's ``differential_evolution`` (see :mod:`sdmodel.optimize_search`)."""
+    """Options of scipy's ``differential_evolution`` (see :mod:`sdmodel.optimize.search`)."""
 
     max_evals: int = 20000
     popsize: int = 8
