@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from sdmodel.errors import AsielketenError
-from sdmodel.outputs import build_manifest, check_out_dir, package_versions, write_outputs
+from sdmodel.outputs.folder import build_manifest, check_out_dir, package_versions, write_outputs
 from sdmodel.scenarios.scenario import DEFAULT_SCENARIO, parse_set_option
 
 KINDS = ("stock", "flow", "auxiliary", "constant", "lookup")
@@ -154,7 +154,7 @@ def simulate(
     from sdmodel.analysis.simulate import run_simulation
     from sdmodel.data.observations import data_sha256, load_observations
     from sdmodel.figures.panels import overview_writer
-    from sdmodel.outputs import results_csv_writer
+    from sdmodel.outputs.folder import results_csv_writer
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the run, not after it

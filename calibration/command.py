@@ -2,7 +2,7 @@
 
 :func:`run_calibration` is what the CLI calls. It validates everything (output folder, model,
 observations, calibration.toml, options) before the search starts, and writes the folder all at
-once through :func:`sdmodel.outputs.write_outputs`, so a failure leaves nothing behind.
+once through :func:`sdmodel.outputs.folder.write_outputs`, so a failure leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def run_calibration(
     """
     from sdmodel.data.observations import data_sha256
     from sdmodel.figures.labels import check_lang
-    from sdmodel.outputs import build_manifest, check_out_dir, write_outputs
+    from sdmodel.outputs.folder import build_manifest, check_out_dir, write_outputs
 
     started = time.perf_counter()
     if out_dir is not None:

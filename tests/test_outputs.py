@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sdmodel.errors import AsielketenError, OutputExistsError
-from sdmodel.outputs import build_manifest, results_csv_writer, write_outputs
+from sdmodel.outputs.folder import build_manifest, results_csv_writer, write_outputs
 
 MANIFEST = {"command": "test"}
 

@@ -327,7 +327,7 @@ def comparison_files(
     uncertainty: Uncertainty | None = None,
     lang: str = "nl",
 ) -> dict[str, Callable[[Path], None]]:
-    """Return the output files of a comparison: name -> writer (see :mod:`sdmodel.outputs`).
+    """Return the output files of a comparison: name -> writer (see :mod:`sdmodel.outputs.folder`).
 
     Always ``kpis.csv`` (one row per scenario), ``kpis_columns.csv`` (what each column means),
     ``costs.csv`` (per actor per year), ``results.csv`` (monthly KPIs of every scenario),

@@ -5,7 +5,7 @@
 ensemble band), draws the key figures (each titled with its finding, computed from the numbers)
 and lays out the PDF pages: a title page with the key points, the figures, the KPI table(s), the
 assumptions and the sources. :func:`briefing_files` returns the writers for
-:func:`sdmodel.outputs.write_outputs`: ``briefing.pdf`` (matplotlib's PdfPages: no LaTeX, no
+:func:`sdmodel.outputs.folder.write_outputs`: ``briefing.pdf`` (matplotlib's PdfPages: no LaTeX, no
 network), each figure as PNG (150 dpi) and SVG, ``kpis.csv`` and ``findings.csv``.
 """
 
@@ -255,7 +255,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     )
     from sdmodel.data.observations import load_observations
     from sdmodel.figures.style import format_date
-    from sdmodel.outputs import package_versions
+    from sdmodel.outputs.folder import package_versions
 
     setup = comparison.setup
     version = package_versions()["asielketen"].split(" ")[0]
@@ -319,7 +319,8 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
 
 
 def briefing_files(briefing: Briefing) -> dict[str, Callable[[Path], None]]:
-    """Writers for :func:`sdmodel.outputs.write_outputs`: PDF, PNG and SVG per figure, CSVs."""
+    """Writers for :func:`sdmodel.outputs.folder.write_outputs`: PDF, PNG and SVG per figure,
+    CSVs."""
     from sdmodel.figures.style import save_figure
 
     files: dict[str, Callable[[Path], None]] = {"briefing.pdf": lambda p: write_pdf(briefing, p)}

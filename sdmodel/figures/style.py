@@ -393,7 +393,7 @@ def source_line(
     extra
         Anything else to credit (e.g. the optimizer output folder).
     """
-    from sdmodel.outputs import package_versions
+    from sdmodel.outputs.folder import package_versions
 
     version = package_versions()["asielketen"].split(" ")[0]
     model = f" {version}" + (f", {model_sha256[:8]}" if model_sha256 else "")

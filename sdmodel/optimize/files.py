@@ -1,8 +1,8 @@
 """The output folder of ``asielketen optimize``: tables, figures and what to record.
 
-:func:`optimization_files` returns the files as writers for :func:`sdmodel.outputs.write_outputs`
-(atomic, with a manifest; the briefing reads ``--optimized`` folders with
-:func:`sdmodel.briefing.data.load_optimized`):
+:func:`optimization_files` returns the files as writers for
+:func:`sdmodel.outputs.folder.write_outputs` (atomic, with a manifest; the briefing reads
+``--optimized`` folders with :func:`sdmodel.briefing.data.load_optimized`):
 
 - ``schedule.csv``: the optimised phased schedule (``lever, kind, start, ramp_months, intensity,
   amount, milestones``, then ``end, decision, unoptimised_start, unoptimised_ramp_months``);
