@@ -12,8 +12,9 @@ import pytest
 
 from sdmodel.data import observations as obs
 from sdmodel.errors import DataFileError
+from sdmodel.paths import DATA_DIR
 
-DATA = Path(__file__).resolve().parent.parent / "calibration" / "data"
+DATA = DATA_DIR
 
 
 def broken_copy(tmp_path: Path, name: str, line: int, **changes: str) -> Path:

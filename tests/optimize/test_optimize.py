@@ -18,7 +18,7 @@ from sdmodel.optimize.ensemble import statistic
 from sdmodel.optimize.spec import load_spec
 from sdmodel.scenarios.schedule import date_to_month, month_to_date
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEST_MODEL = ROOT / "tests" / "models" / "optimize_capacity.mdl"
 SHIPPED = ROOT / "models" / "scenarios" / "optimaliseer-alle-maatregelen.toml"
 

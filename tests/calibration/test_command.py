@@ -11,8 +11,9 @@ import pytest
 from calibration.command import run_calibration
 from sdmodel.data.fitted import load_default
 from sdmodel.errors import AsielketenError, DataFileError, OutputExistsError, UnknownVariableError
+from sdmodel.paths import DATA_DIR
 
-DATA = Path(__file__).resolve().parent.parent / "calibration" / "data"
+DATA = DATA_DIR
 
 SMALL = """
 [settings]

@@ -21,7 +21,7 @@ from sdmodel.engine.compiler.compile import build_spec, find_line
 from sdmodel.engine.translate import translated_copy
 from sdmodel.errors import ModelFileError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEST_MODELS = ROOT / "tests" / "models"
 MODELS = [TEST_MODELS / f"batch_{name}.mdl" for name in ("functions", "stateful", "subscripts")]
 PROJECT_MODEL = ROOT / "models" / "asielketen.mdl"

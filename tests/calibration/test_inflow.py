@@ -16,7 +16,7 @@ from calibration import inflow
 from sdmodel.data.observations import OBSERVATION_COLUMNS
 from sdmodel.errors import DataFileError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POINT = re.compile(r"\(([-+0-9.eE]+),([-+0-9.eE]+)\)")
 
 

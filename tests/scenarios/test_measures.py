@@ -24,7 +24,7 @@ from sdmodel.scenarios.schedule import (
     parse_date,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PARAMETERS = ROOT / "calibration" / "data" / "parameters.csv"
 TIMELINE = ROOT / "calibration" / "data" / "timeline.csv"
 TIMES = np.arange(0.0, 264.0 + 0.125, 0.25)

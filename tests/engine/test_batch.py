@@ -14,7 +14,7 @@ from sdmodel.engine.translate import file_sha256
 from sdmodel.errors import ModelFileError, UnknownVariableError
 from sdmodel.paths import cache_dir
 
-MODELS = Path(__file__).resolve().parent / "models"
+MODELS = Path(__file__).resolve().parents[1] / "models"
 STATEFUL = MODELS / "batch_stateful.mdl"
 SUBSCRIPTS = MODELS / "batch_subscripts.mdl"
 
