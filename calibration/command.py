@@ -102,7 +102,7 @@ def prepare(
 
 def _curves(problem: Problem, config: CalibrationConfig, theta: np.ndarray, reps: np.ndarray,
             final_time: float, confidence: float) -> dict:
-    from calibration.evaluate import time_grid
+    from sdmodel.calendar import time_grid
     from sdmodel.figures.fit import series_curve
 
     variables = sorted({v for s in config.series.values() for v in s.variables})

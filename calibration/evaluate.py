@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from calibration.config import ConstantInfo
+from sdmodel.calendar import time_grid
 from sdmodel.errors import AsielketenError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,11 +42,6 @@ class Evaluator(Protocol):
     ) -> dict[str, np.ndarray]:
         """Return ``{variable: array (T, n)}`` at times ``0, dt, ..., final_time``."""
         ...
-
-
-def time_grid(final_time: float, time_step: float) -> np.ndarray:
-    """Return the saved times ``0, dt, ..., final_time`` (months)."""
-    return np.round(np.arange(0.0, final_time + time_step / 2, time_step), 10)
 
 
 class PySDEvaluator:

@@ -30,19 +30,12 @@ import numpy as np
 import pandas as pd
 
 from calibration.config import CalibrationConfig, SeriesSpec, Settings
+from sdmodel.calendar import TIME_ZERO, date_to_month, time_grid
 from sdmodel.errors import DataFileError
 
-MODEL_START = pd.Timestamp("2014-01-01")
 _LOWER = re.compile(r"lower bound", re.IGNORECASE)
 _UPPER = re.compile(r"upper bound", re.IGNORECASE)
 TINY = 1e-9
-
-
-def month_fraction(date: pd.Timestamp) -> float:
-    """Return model time (months since 2014-01-01) of the start of ``date``."""
-    date = pd.Timestamp(date)
-    return ((date.year - MODEL_START.year) * 12 + date.month - 1
-            + (date.day - 1) / date.days_in_month)
 
 
 def bound_kind(note: str) -> str:
@@ -92,12 +85,12 @@ def select_rows(
                     f"{config.path.name}, key 'series.{name}.exclude_lines': line {line} is not "
                     f"a preferred row of {name} in observations.csv; remove it from the list")
             reasons[hit] = "excluded in calibration.toml (exclude_lines)"
-    early = (frame["period_start"] < MODEL_START) & (reasons == "")
+    early = (frame["period_start"] < pd.Timestamp(TIME_ZERO)) & (reasons == "")
     reasons[early] = "before the model start (2014-01-01)"
     frame["reason"] = reasons
     used = frame[reasons == ""].drop(columns="reason").reset_index(drop=True)
-    used["t0"] = [month_fraction(d) for d in used["period_start"]]
-    used["t1"] = [month_fraction(d + pd.Timedelta(days=1)) if k != "stock" else month_fraction(d)
+    used["t0"] = [date_to_month(d) for d in used["period_start"]]
+    used["t1"] = [date_to_month(d + pd.Timedelta(days=1)) if k != "stock" else date_to_month(d)
                   for d, k in zip(used["period_end"], used["kind"], strict=True)]
     used["bound"] = [bound_kind(n) for n in used["note"]]
     return used, frame[reasons != ""].reset_index(drop=True)
@@ -177,8 +170,6 @@ class Objective:
             If a row's kind differs from its series' aggregation, or a value is not positive
             while errors are log or relative.
         """
-        from calibration.evaluate import time_grid
-
         if rows.empty:
             raise DataFileError(f"{config.path.name}: no observation row is left to fit; "
                                 "use more series or a later --until")

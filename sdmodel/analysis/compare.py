@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.inputs import (
     Calibration,
@@ -32,9 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.scenarios.scenario import Scenario
 
 ENGINES = ("batch", "pysd")
-PERIOD = ("2026-01-01", "2035-12-01")
-"""The scenario period the table summarises (month starts, inclusive)."""
-REPORT_YEAR = 2030
 COST_ACTORS: dict[str, tuple[str, ...]] = {
     "coa": ("cost_coa_regular", "cost_coa_emergency"),
     "ind": ("cost_ind",),
@@ -210,15 +208,15 @@ def kpi_table(results: dict[str, pd.DataFrame], scenarios: Sequence[Scenario]) -
     """Return one row per scenario with the columns of :data:`TABLE_COLUMNS`.
 
     Occupancies, backlogs and waiting people are averages of the monthly values of
-    :data:`REPORT_YEAR`; flows are that year's totals; months above a threshold count the month
-    starts of the scenario period (2026-2035) above the scenario's threshold; costs are averages
-    per calendar year over the period, in EUR million.
+    :data:`~sdmodel.calendar.REPORT_YEAR`; flows are that year's totals; months above a threshold
+    count the month starts of the scenario period (2026-2035) above the scenario's threshold; costs
+    are averages per calendar year over the period, in EUR million.
     """
     import pandas as pd
 
     rows = []
     for scenario in scenarios:
-        frame = results[scenario.name].loc[PERIOD[0]:PERIOD[1]]
+        frame = results[scenario.name].loc[SCENARIO_PERIOD[0]:SCENARIO_PERIOD[1]]
         year = frame.loc[str(REPORT_YEAR)]
         coa = frame["coa_occupancy_total"]
         limits = scenario.thresholds
@@ -264,7 +262,7 @@ def cost_table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     rows = []
     for name, frame in results.items():
-        period = frame.loc[PERIOD[0]:PERIOD[1]]
+        period = frame.loc[SCENARIO_PERIOD[0]:SCENARIO_PERIOD[1]]
         annual = period.groupby(period.index.year).sum()
         for year, values in annual.iterrows():
             for actor, columns in COST_ACTORS.items():

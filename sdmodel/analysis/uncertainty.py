@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.analysis.compare import COST_ACTORS, PERIOD, REPORT_YEAR, Setup
+from sdmodel.analysis.compare import COST_ACTORS, Setup
+from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD, month_dates
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import measure_variables
@@ -337,12 +338,8 @@ def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
 
 
 def _period_rows(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import pandas as pd
-
-    from sdmodel.engine.model import TIME_ZERO
-
-    dates = pd.date_range(TIME_ZERO, periods=months, freq="MS")
-    period = (dates >= PERIOD[0]) & (dates <= PERIOD[1])
+    dates = month_dates(months)
+    period = (dates >= SCENARIO_PERIOD[0]) & (dates <= SCENARIO_PERIOD[1])
     return dates, period, np.asarray(dates.year)
 
 

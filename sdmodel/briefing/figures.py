@@ -23,12 +23,12 @@ import pandas as pd
 
 from sdmodel.briefing.data import COST_COLUMNS, FLOW_COLUMNS, yearly_costs, yearly_flows
 from sdmodel.briefing.findings import (
-    SCENARIO_START,
     finding_calibration,
     finding_costs,
     finding_dashboard,
     finding_flows,
 )
+from sdmodel.calendar import SCENARIO_START
 from sdmodel.figures.labels import check_lang, label, text
 from sdmodel.figures.style import (
     colors,

@@ -19,9 +19,9 @@ from sdmodel.briefing.data import (
     yearly_costs,
     yearly_flows,
 )
+from sdmodel.calendar import REPORT_YEAR, SCENARIO_START
 from sdmodel.figures.labels import check_lang, label
 from sdmodel.figures.style import (
-    SCENARIO_START,
     format_count,
     format_date,
     format_euro,
@@ -29,8 +29,6 @@ from sdmodel.figures.style import (
     format_percent,
 )
 
-FLOW_YEAR = 2030
-"""The year the flow finding describes (the report year of :mod:`sdmodel.analysis.compare`)."""
 TER_APEL_NORM = 2000.0
 NOUNS: dict[str, dict[str, str]] = {
     "coa_occupancy_total": {"nl": "de COA-bezetting", "en": "COA occupancy"},
@@ -250,7 +248,7 @@ def finding_costs(results: pd.DataFrame, *, lang: str = "nl",
     return _sentence(_say("costs_change", lang, verb=verb, **values))
 
 
-def finding_flows(results: pd.DataFrame, *, lang: str = "nl", year: int = FLOW_YEAR) -> str:
+def finding_flows(results: pd.DataFrame, *, lang: str = "nl", year: int = REPORT_YEAR) -> str:
     """The flows through the chain in ``year`` (the last whole year if it is not in the run)."""
     flows = yearly_flows(results)
     year = year if year in flows.index else int(flows.index[-1])

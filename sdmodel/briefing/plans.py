@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.briefing.figures import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
-from sdmodel.briefing.findings import SCENARIO_START, finding_gantt, finding_pareto
+from sdmodel.briefing.findings import finding_gantt, finding_pareto
+from sdmodel.calendar import SCENARIO_START
 from sdmodel.figures.labels import check_lang, text
 from sdmodel.figures.style import (
     colors,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdmodel.calendar import month_dates
 from sdmodel.engine.kpis import KPIS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,10 +85,8 @@ def to_frames(monthly: Mapping[str, np.ndarray], labels: Sequence[str]) -> dict[
     """
     import pandas as pd
 
-    from sdmodel.engine.model import TIME_ZERO
-
     first = next(iter(monthly.values()))
-    dates = pd.date_range(TIME_ZERO, periods=first.shape[0], freq="MS", name="date")
+    dates = month_dates(first.shape[0], name="date")
     return {
         label: pd.DataFrame({k: v[:, i] for k, v in monthly.items()}, index=dates)
         for i, label in enumerate(labels)

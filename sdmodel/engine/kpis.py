@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sdmodel.calendar import month_dates
+
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 
@@ -81,8 +83,6 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
         Index ``date`` (month start), one column per KPI in :data:`KPIS` order. The last month
         reported is the last whole month of the run.
     """
-    from sdmodel.engine.model import TIME_ZERO
-
     time = raw.index.to_numpy(dtype=float)
     month = np.floor(time + 1e-9).astype(int)
     n_months = int(np.floor(time[-1] + 1e-9))
@@ -99,5 +99,4 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
             sums = np.bincount(month[in_range], values[in_range], n_months)
             monthly = sums / np.bincount(month[in_range], minlength=n_months)
         columns[name] = monthly * kpi.scale
-    dates = pd.date_range(TIME_ZERO, periods=n_months, freq="MS", name="date")
-    return pd.DataFrame(columns, index=dates)
+    return pd.DataFrame(columns, index=month_dates(n_months, name="date"))

@@ -15,31 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sdmodel.calendar import month_to_date, parse_month, time_grid
 from sdmodel.engine.translate import file_sha256, translated_copy
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
 from sdmodel.paths import DEFAULT_MDL
 
-TIME_ZERO = pd.Timestamp("2014-01-01")
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
-
-
-def month_to_date(months: float) -> pd.Timestamp:
-    """Return the calendar date of model time ``months`` (whole months since 2014-01-01)."""
-    return TIME_ZERO + pd.DateOffset(months=int(months))
-
-
-def parse_month(text: str) -> int:
-    """Return the model month (0 = 2014-01) of a ``YYYY-MM`` string.
-
-    Raises
-    ------
-    AsielketenError
-        If ``text`` is not of the form ``YYYY-MM``.
-    """
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise AsielketenError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2030-12")
-    return (int(match.group(1)) - TIME_ZERO.year) * 12 + int(match.group(2)) - 1
 
 
 def _translate(mdl_path: Path, mdl_copy: Path):
@@ -263,8 +244,7 @@ class ChainModel:
         params = self._validated(overrides)
         end = self.final_time if final_time is None else float(final_time)
         self._pysd.reload()
-        step = self.time_step
-        timestamps = np.round(np.arange(0.0, end + step / 2, step), 10)
+        timestamps = time_grid(end, self.time_step)
         try:
             result = self._pysd.run(
                 params=params,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.config import SeriesSpec
+from sdmodel.calendar import model_dates
 from sdmodel.figures.labels import KPI_LABELS, check_lang
 from sdmodel.figures.panels import QUALITY_MARKERS, format_number, save_figure
 
@@ -57,14 +58,6 @@ def series_label(series: str, lang: str = "nl") -> str:
     return entry[lang] if entry else series
 
 
-def month_dates(times: np.ndarray) -> pd.DatetimeIndex:
-    """Return calendar dates of fractional model months (0 = 2014-01-01)."""
-    start = pd.Timestamp("2014-01-01")
-    whole = np.floor(times + 1e-9).astype(int)
-    firsts = pd.DatetimeIndex([start + pd.DateOffset(months=int(m)) for m in whole])
-    return firsts + pd.to_timedelta((times - whole) * firsts.days_in_month, unit="D")
-
-
 @dataclass
 class Curve:
     """A series' model curve over time: best fit ``(T,)`` and band ``(T, 2)`` or None."""
@@ -95,7 +88,7 @@ def series_curve(spec: SeriesSpec, times: np.ndarray, best: Mapping[str, np.ndar
         _, reps = values(replicates)
         alpha = (1 - confidence) / 2
         band = np.quantile(reps, [alpha, 1 - alpha], axis=1).T
-    return Curve(dates=month_dates(t), model=model[:, 0], band=band,
+    return Curve(dates=model_dates(t), model=model[:, 0], band=band,
                  per_month=spec.aggregation == "flow")
 
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sdmodel.calendar import SCENARIO_START
 from sdmodel.figures.formats import (
     format_count,
     format_date,
@@ -54,8 +55,6 @@ THRESHOLD_COLOR = "#c0392b"
 LAW_COLOR = "0.45"
 LAW_STATUSES: tuple[str, ...] = ("in_force", "applies")
 """Statuses in timeline.csv that mark a law date (a rule that starts to apply)."""
-SCENARIO_START = "2026-01-01"
-"""First day of the scenario period: the model runs on data before it and on scenarios after."""
 MERGE_DAYS = 120
 """Law dates of one measure closer than this are shown as one marker (the later date)."""
 

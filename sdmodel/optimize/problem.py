@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdmodel.calendar import month_to_date
 from sdmodel.errors import DataFileError
 from sdmodel.optimize.spec import LeverChoice, MeasureChoice, OptimizeSpec
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
-from sdmodel.scenarios.schedule import Schedule, month_to_date
+from sdmodel.scenarios.schedule import Schedule
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

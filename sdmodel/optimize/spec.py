@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sdmodel.calendar import SCENARIO_PERIOD
 from sdmodel.errors import DataFileError, did_you_mean
 from sdmodel.optimize.values import (
     Bounds,
@@ -101,8 +102,6 @@ FIXED_DATES: dict[str, str] = {
     "eu_pact": "the EU Pact applies from 12 June 2026 by EU law (timeline.csv)",
 }
 """Measures whose start date is fixed by law unless the spec sets ``free_start = true``."""
-DEFAULT_HORIZON = ("2026-01-01", "2035-12-01")
-"""The scenario period of :data:`sdmodel.analysis.compare.PERIOD` (month starts, inclusive)."""
 
 
 
@@ -267,7 +266,7 @@ def load_spec(name_or_path: str | Path) -> OptimizeSpec:
     check_keys(data, TOP_KEYS, where, None)
     tables = {k: sub_table(data, k, where) for k in ("objective", "constraints", "futures",
                                                   "search", "pareto", "measures", "capacity")}
-    horizon = horizon_bounds(data.get("horizon", list(DEFAULT_HORIZON)), where)
+    horizon = horizon_bounds(data.get("horizon", list(SCENARIO_PERIOD)), where)
     measures = tuple(_measure(name, body, where) for name, body in tables["measures"].items())
     capacity = tuple(_lever(name, body, where) for name, body in tables["capacity"].items())
     if not any(is_free(m.start) or is_free(m.ramp) for m in measures) \

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdmodel.calendar import month_dates, month_to_date
 from sdmodel.optimize.ensemble import COST_KPIS, Metrics
-from sdmodel.scenarios.schedule import Schedule, month_to_date
+from sdmodel.scenarios.schedule import Schedule
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -149,13 +150,11 @@ def ensemble_band(result: Optimization, plan: Scenario) -> pd.DataFrame:
     """``date, q05, q25, q50, q75, q95`` of COA occupancy over the futures, every month."""
     import pandas as pd
 
-    from sdmodel.engine.model import TIME_ZERO
-
     coa = result.evaluator.monthly([plan], ["coa_occupancy_total"])["coa_occupancy_total"]
     q = np.quantile(coa, QUANTILES, axis=1)
     frame = pd.DataFrame({f"q{round(p * 100):02d}": np.round(q[i], 1)
                           for i, p in enumerate(QUANTILES)})
-    dates = pd.date_range(TIME_ZERO, periods=coa.shape[0], freq="MS")
+    dates = month_dates(coa.shape[0])
     frame.insert(0, "date", dates.strftime("%Y-%m-%d"))
     return frame
 

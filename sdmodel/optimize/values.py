@@ -11,8 +11,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from sdmodel.calendar import date_to_month
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.scenarios.schedule import MAX_RAMP_MONTHS, ScheduleError, date_to_month, parse_date
+from sdmodel.scenarios.schedule import MAX_RAMP_MONTHS, ScheduleError, parse_date
 from sdmodel.scenarios.tables import Where
 
 Bounds = tuple[float, float]

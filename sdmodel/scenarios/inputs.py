@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sdmodel.calendar import time_grid
 from sdmodel.paths import project_relative
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
 
@@ -257,7 +258,7 @@ def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[
 
     if not (scenario.active_measures or scenario.capacity or scenario.inflow_series):
         return model.run(dict(constants), until=until)
-    times = np.round(np.arange(0.0, model.final_time + model.time_step / 2, model.time_step), 10)
+    times = time_grid(model.final_time, model.time_step)
     series = scenario_series(scenario, base=base_values(model, constants), times=times,
                              limits=model_limits(model))
     if not series:  # nothing varies over time: the plain run

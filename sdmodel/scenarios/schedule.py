@@ -16,7 +16,6 @@ A measure then sets each input it changes to ``base + intensity(t) * (target - b
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -24,10 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import AsielketenError
 
-TIME_ZERO = dt.date(2014, 1, 1)
-"""Model time 0 (the same date as :data:`sdmodel.engine.model.TIME_ZERO`)."""
 MAX_RAMP_MONTHS = 120.0
 """Longest ramp accepted (ten years): longer ones are almost certainly a typo."""
 
@@ -60,25 +58,6 @@ def parse_date(value: object) -> dt.date:
         raise ScheduleError(
             f"'{text}' is not a calendar date ({err}); check the month and the day"
         ) from err
-
-
-def date_to_month(date: dt.date) -> float:
-    """Return the model time (months since 2014-01-01) of the start of ``date``.
-
-    The day counts as a fraction of its month: 12 June 2026 is ``149 + 11 / 30``.
-    """
-    days = calendar.monthrange(date.year, date.month)[1]
-    return (date.year - TIME_ZERO.year) * 12 + (date.month - 1) + (date.day - 1) / days
-
-
-def month_to_date(month: float) -> dt.date:
-    """Return the calendar date of model time ``month`` (the inverse of :func:`date_to_month`)."""
-    whole = math.floor(month + 1e-9)
-    year, month_index = divmod(whole, 12)
-    year += TIME_ZERO.year
-    days = calendar.monthrange(year, month_index + 1)[1]
-    day = 1 + round((month - whole) * days)
-    return dt.date(year, month_index + 1, min(max(day, 1), days))
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import DataFileError, did_you_mean
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
-from sdmodel.scenarios.schedule import (
-    Schedule,
-    ScheduleError,
-    date_to_month,
-    month_to_date,
-    parse_date,
-)
+from sdmodel.scenarios.schedule import Schedule, ScheduleError, parse_date
 
 SCHEDULE_KEYS: tuple[str, ...] = ("enabled", "start", "ramp_months", "intensity", "milestones")
 CAPACITY_KEYS: tuple[str, ...] = ("amount", "start", "ramp_months")

@@ -7,21 +7,21 @@ import pandas as pd
 import pytest
 
 from calibration.diagnostics import statistics, theil
-from calibration.evaluate import time_grid
-from calibration.objective import bound_kind, month_fraction, rho, sampling_matrix
+from calibration.objective import bound_kind, rho, sampling_matrix
+from sdmodel.calendar import date_to_month, time_grid
 
 
 def _rows(kind: str, start: str, end: str) -> pd.DataFrame:
     start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
     end_day = end_ts if kind == "stock" else end_ts + pd.Timedelta(days=1)
-    t1 = month_fraction(end_day)
-    return pd.DataFrame({"kind": [kind], "t0": [month_fraction(start_ts)], "t1": [t1]})
+    t1 = date_to_month(end_day)
+    return pd.DataFrame({"kind": [kind], "t0": [date_to_month(start_ts)], "t1": [t1]})
 
 
-def test_month_fraction():
-    assert month_fraction(pd.Timestamp("2014-01-01")) == 0.0
-    assert month_fraction(pd.Timestamp("2015-12-31")) == pytest.approx(23 + 30 / 31)
-    assert month_fraction(pd.Timestamp("2016-02-15")) == pytest.approx(25 + 14 / 29)  # leap year
+def test_date_to_month():
+    assert date_to_month(pd.Timestamp("2014-01-01")) == 0.0
+    assert date_to_month(pd.Timestamp("2015-12-31")) == pytest.approx(23 + 30 / 31)
+    assert date_to_month(pd.Timestamp("2016-02-15")) == pytest.approx(25 + 14 / 29)  # leap year
 
 
 def test_flow_over_a_year_integrates_the_rate():

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import DataFileError
 from sdmodel.optimize.ensemble import statistic
 from sdmodel.optimize.spec import load_spec
-from sdmodel.scenarios.schedule import date_to_month, month_to_date
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_MODEL = ROOT / "tests" / "models" / "optimize_capacity.mdl"

@@ -12,17 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.inputs import schedule_inputs
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.scenarios.scenario import Scenario
-from sdmodel.scenarios.schedule import (
-    Schedule,
-    ScheduleError,
-    date_to_month,
-    month_to_date,
-    parse_date,
-)
+from sdmodel.scenarios.schedule import Schedule, ScheduleError, parse_date
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAMETERS = ROOT / "calibration" / "data" / "parameters.csv"
