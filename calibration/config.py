@@ -2,7 +2,7 @@
 error and loss, the estimated parameters with bounds, and the search settings.
 
 The mapping from observed series to model variables starts from
-:data:`sdmodel.engine.kpis.KPIS` (the project's one Vensim-name mapping); a ``[series.NAME]``
+:data:`sdmodel.names.KPIS` (the project's one Vensim-name mapping); a ``[series.NAME]``
 table may override it (``variable``, ``aggregation``, ``scale``) or add a series that has no KPI.
 Every problem raises an :class:`~sdmodel.errors.AsielketenError` subclass with a one-line message
 naming ``calibration.toml``, the key at fault and the fix.
@@ -189,7 +189,7 @@ def _series(
     observed: Collection[str],
 ) -> SeriesSpec | str:
     """Return the spec of a used series, or the reason it is not used."""
-    from sdmodel.engine.kpis import KPIS
+    from sdmodel.names import KPIS
 
     key = f"series.{name}"
     _check_keys(path, key, raw, ("use", "reason", "weight", "variable", "aggregation", "scale",
@@ -208,7 +208,7 @@ def _series(
     kpi = KPIS.get(name)
     variable = raw.get("variable", kpi.variable if kpi else None)
     if variable is None:
-        raise _fail(path, f"{key}.variable", "the series has no KPI in sdmodel/engine/kpis.py; "
+        raise _fail(path, f"{key}.variable", "the series has no KPI in sdmodel/names.py; "
                     "give the model variable (or a list of variables to sum) it is compared with")
     variables = (variable,) if isinstance(variable, str) else tuple(variable)
     if not variables or not all(isinstance(v, str) for v in variables):

@@ -66,7 +66,7 @@ def select_rows(
         ``used`` has the observation columns plus ``t0``, ``t1`` (model months), ``bound``
         (``lower``/``upper``/empty); ``not_used`` has the observation columns plus ``reason``.
     """
-    from sdmodel.engine.kpis import KPIS
+    from sdmodel.names import KPIS
 
     frame = observations.copy()
     reasons = pd.Series("", index=frame.index, dtype=object)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import cli
 from sdmodel.figures.labels import KPI_LABELS
-from sdmodel.scenarios.scenario import INFLOW_BAND_VARIABLE
+from sdmodel.names import INFLOW_BAND_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTANT = "time to acquire regular capacity"

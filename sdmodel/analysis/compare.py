@@ -17,6 +17,7 @@ import numpy as np
 
 from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD
 from sdmodel.errors import AsielketenError
+from sdmodel.names import COST_ACTORS
 from sdmodel.scenarios.inputs import (
     Calibration,
     calibrated_constants,
@@ -33,15 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.scenarios.scenario import Scenario
 
 ENGINES = ("batch", "pysd")
-COST_ACTORS: dict[str, tuple[str, ...]] = {
-    "coa": ("cost_coa_regular", "cost_coa_emergency"),
-    "ind": ("cost_ind",),
-    "courts": ("cost_courts",),
-    "dtv": ("cost_dtv",),
-    "flex_housing": ("cost_flexible_housing",),
-}
-"""Cost KPIs per paying actor (COA reception, IND, courts, DT&V, flexible housing subsidy)."""
-
 TABLE_COLUMNS: dict[str, str] = {
     "coa_peak": "highest COA occupancy in the scenario period (persons)",
     "coa_peak_month": "month of that peak (YYYY-MM)",
@@ -256,7 +248,7 @@ def kpi_table(results: dict[str, pd.DataFrame], scenarios: Sequence[Scenario]) -
 def cost_table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Return the cost per actor per calendar year of the scenario period (long format).
 
-    Columns ``scenario, year, actor, cost_eur``; actors as in :data:`COST_ACTORS`.
+    Columns ``scenario, year, actor, cost_eur``; actors as in :data:`~sdmodel.names.COST_ACTORS`.
     """
     import pandas as pd
 

@@ -28,12 +28,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.analysis.compare import COST_ACTORS, Setup
+from sdmodel.analysis.compare import Setup
 from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD, month_dates
 from sdmodel.errors import AsielketenError
+from sdmodel.names import (
+    CONTROL_NAMES,
+    COST_KPIS,
+    HISTORY_END_VARIABLE,
+    INFLOW_BAND_VARIABLE,
+)
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import measure_variables
-from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 from sdmodel.scenarios.tables import POLICY_MARKERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +58,7 @@ BAND_SERIES: dict[str, tuple[str, ...]] = {
     "undocumented_on_street": ("undocumented_on_street",),
 }
 """Series shown as bands: name -> the KPIs summed."""
-SUMMARY_KPIS = ("coa_regular_capacity",) + tuple(c for cs in COST_ACTORS.values() for c in cs)
+SUMMARY_KPIS = ("coa_regular_capacity", *COST_KPIS)
 CALIBRATION_DRAW = "calibration (bootstrap row)"
 DEFAULT_CHUNK = 1000
 _CALIBRATED = re.compile(r"\bcalibrated\b", re.IGNORECASE)
@@ -117,8 +122,6 @@ def assumption_constants(model: ChainModel, *, calibrated: Collection[str]) -> l
     comment), initial values (``initial ...``), policy inputs and capacity levers, inputs that a
     measure sets, the MPP band position (sampled as the band) and constants without a range.
     """
-    from sdmodel.engine.model import CONTROL_NAMES
-
     doc = model.doc()
     skip = set(calibrated) | measure_variables() | set(CONTROL_NAMES) | {INFLOW_BAND_VARIABLE}
     out = []
@@ -368,7 +371,7 @@ def _summary(scenario: Scenario, monthly: dict[str, np.ndarray]) -> pd.DataFrame
     limits = scenario.thresholds
     coa_limit = (limits.coa_occupancy if limits.coa_occupancy is not None
                  else limits.coa_occupancy_share * monthly["coa_regular_capacity"])
-    cost = sum(monthly[c] for cs in COST_ACTORS.values() for c in cs)
+    cost = sum(monthly[c] for c in COST_KPIS)
     n_years = len(set(years[period]))
     court = monthly["court_appeals_pending"] + monthly["court_status_appeals_pending"]
     metrics = {

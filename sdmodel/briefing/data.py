@@ -19,15 +19,11 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.errors import AsielketenError
+from sdmodel.names import COST_KPIS
 
 if TYPE_CHECKING:
     from sdmodel.scenarios.scenario import Scenario
 
-COST_COLUMNS: tuple[str, ...] = (
-    "cost_coa_regular", "cost_coa_emergency", "cost_ind", "cost_courts", "cost_dtv",
-    "cost_flexible_housing",
-)
-"""Cost KPIs (EUR per month) per paying actor, in stacking order."""
 FLOW_COLUMNS: tuple[str, ...] = ("inflow", "decisions", "grants", "housed", "departures")
 """The yearly flows through the chain (see :func:`yearly_flows`)."""
 DEPARTURE_COLUMNS: tuple[str, ...] = (
@@ -53,16 +49,16 @@ def yearly_costs(results: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     results
-        Monthly KPIs with the columns of :data:`COST_COLUMNS` (EUR per month; missing columns
+        Monthly KPIs with the columns of :data:`COST_KPIS` (EUR per month; missing columns
         count as zero).
 
     Returns
     -------
     pandas.DataFrame
-        Index ``year`` (int), one column per entry of :data:`COST_COLUMNS`.
+        Index ``year`` (int), one column per entry of :data:`COST_KPIS`.
     """
     frame = whole_years(results)
-    columns = {c: frame[c] if c in frame else 0.0 * frame.iloc[:, 0] for c in COST_COLUMNS}
+    columns = {c: frame[c] if c in frame else 0.0 * frame.iloc[:, 0] for c in COST_KPIS}
     table = pd.DataFrame(columns).groupby(frame.index.year).sum()
     table.index.name = "year"
     return table

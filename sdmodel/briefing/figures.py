@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sdmodel.briefing.data import COST_COLUMNS, FLOW_COLUMNS, yearly_costs, yearly_flows
+from sdmodel.briefing.data import FLOW_COLUMNS, yearly_costs, yearly_flows
 from sdmodel.briefing.findings import (
     finding_calibration,
     finding_costs,
@@ -45,6 +45,7 @@ from sdmodel.figures.style import (
     wrap,
     year_axis,
 )
+from sdmodel.names import COST_KPIS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -156,7 +157,7 @@ def fig_costs(results: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None
         years = table.index.to_numpy()
         bottom = np.zeros(len(years))
         palette = colors(10)
-        for column in COST_COLUMNS:
+        for column in COST_KPIS:
             values = table[column].to_numpy() / 1e9
             if not values.any():
                 continue
@@ -259,8 +260,8 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
     """
     import matplotlib.dates as mdates
 
-    from sdmodel.engine.kpis import KPIS
     from sdmodel.figures.fit import Curve, plot_series
+    from sdmodel.names import KPIS
 
     check_lang(lang)
     history = results.loc[:until]

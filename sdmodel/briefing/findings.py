@@ -28,8 +28,8 @@ from sdmodel.figures.style import (
     format_month,
     format_percent,
 )
+from sdmodel.names import COST_ACTORS, TER_APEL_NORM
 
-TER_APEL_NORM = 2000.0
 NOUNS: dict[str, dict[str, str]] = {
     "coa_occupancy_total": {"nl": "de COA-bezetting", "en": "COA occupancy"},
     "ter_apel_occupancy": {"nl": "de bezetting in Ter Apel", "en": "Ter Apel occupancy"},
@@ -237,7 +237,7 @@ def finding_costs(results: pd.DataFrame, *, lang: str = "nl",
         table = table[table.index >= pd.Timestamp(since).year] if len(table) > 1 else table
     totals = table.sum(axis=1)
     first, last = float(totals.iloc[0]), float(totals.iloc[-1])
-    coa = float(table[["cost_coa_regular", "cost_coa_emergency"]].to_numpy().sum())
+    coa = float(table[list(COST_ACTORS["coa"])].to_numpy().sum())
     share = format_percent(coa / totals.sum() if totals.sum() else 0.0, lang)
     values = {"first": format_euro(first, lang), "last": format_euro(last, lang),
               "y0": totals.index[0], "y1": totals.index[-1], "share": share}

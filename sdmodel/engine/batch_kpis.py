@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.calendar import month_dates
-from sdmodel.engine.kpis import KPIS
+from sdmodel.names import KPIS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -49,7 +49,7 @@ def run_monthly(
     n
         Number of runs.
     kpis
-        KPI names of :data:`sdmodel.engine.kpis.KPIS` to return (default: all).
+        KPI names of :data:`sdmodel.names.KPIS` to return (default: all).
     chunk_size
         Runs simulated per pass (default: the simulator's).
 

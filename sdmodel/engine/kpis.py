@@ -1,70 +1,16 @@
-"""Monthly KPIs from a raw model run: one mapping from model variables to KPI names.
+"""Monthly KPIs from a raw model run, by the mapping of :data:`sdmodel.names.KPIS`.
 
-KPIs that correspond to an observed series carry that series' name from
-``calibration/data/observations.csv``, so model and data meet by name everywhere. Stocks are read at
-the start of each month; flows are summed over the month (Euler steps x TIME STEP), so they are
-monthly totals; ratios are averaged over the month.
+Stocks are read at the start of each month; flows are summed over the month (Euler steps x TIME
+STEP), so they are monthly totals; ratios are averaged over the month.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sdmodel.calendar import month_dates
-
-WEEKS_PER_MONTH = 52.0 / 12.0
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """A KPI: the model variable it reads, how it is aggregated to months, and a scale."""
-
-    variable: str
-    aggregation: str  # "stock", "flow" or "ratio"
-    scale: float = 1.0
-
-
-KPIS: dict[str, Kpi] = {
-    "coa_occupancy_total": Kpi("COA occupancy", "stock"),
-    "coa_occupancy_regular": Kpi("regular occupancy", "stock"),
-    "coa_occupancy_emergency": Kpi("emergency reception occupancy", "stock"),
-    "coa_regular_capacity": Kpi("regular COA capacity", "stock"),
-    "ter_apel_occupancy": Kpi("awaiting registration", "stock"),
-    "ind_pending_asylum": Kpi("IND pending asylum", "stock"),
-    "ind_pending_nareis": Kpi("nareis pending", "stock"),
-    "ind_first_instance_decisions": Kpi("IND decisions", "flow"),
-    "ind_average_wait_weeks": Kpi("IND waiting time", "ratio", WEEKS_PER_MONTH),
-    "ind_grant_rate": Kpi("grant rate", "ratio"),
-    "ind_decision_staff": Kpi("IND decision staff", "stock"),
-    "court_appeals_pending": Kpi("appeals pending", "stock"),
-    "court_status_appeals_pending": Kpi("status appeals pending", "stock"),
-    "coa_status_holders_waiting": Kpi("status holders waiting", "stock"),
-    "status_holders_beyond_norm": Kpi("status holders waiting beyond norm", "stock"),
-    "status_holders_housed": Kpi("housing outflow", "flow"),
-    "housing_target": Kpi("housing target", "flow"),
-    "nareis_arrivals": Kpi("nareis arrivals", "flow"),
-    "asylum_first_applications": Kpi("first applications", "flow"),
-    "asylum_subsequent_applications": Kpi("subsequent applications", "flow"),
-    "asylum_inflow_total": Kpi("asylum inflow total", "flow"),
-    "departures_independent_verified": Kpi("departures independent verified", "flow"),
-    "departures_forced": Kpi("departures forced", "flow"),
-    "departures_unsupervised": Kpi("departures unsupervised", "flow"),
-    "undocumented_on_street": Kpi("undocumented on street", "stock"),
-    "undocumented_in_lvv": Kpi("undocumented in LVV", "stock"),
-    "reassessments": Kpi("reassessments", "flow"),
-    "revocations": Kpi("revocations", "flow"),
-    "share_reassessed_before_integration": Kpi("share reassessed before integration", "ratio"),
-    "cost_coa_regular": Kpi("cost COA regular", "flow"),
-    "cost_coa_emergency": Kpi("cost COA emergency", "flow"),
-    "cost_ind": Kpi("cost IND", "flow"),
-    "cost_courts": Kpi("cost courts", "flow"),
-    "cost_dtv": Kpi("cost DTV", "flow"),
-    "cost_flexible_housing": Kpi("cost flexible housing", "flow"),
-    "persons_in_chain": Kpi("persons in chain", "stock"),
-}
+from sdmodel.names import KPIS
 
 
 def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:

@@ -20,8 +20,6 @@ from sdmodel.engine.translate import file_sha256, translated_copy
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
 from sdmodel.paths import DEFAULT_MDL
 
-CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
-
 
 def _translate(mdl_path: Path, mdl_copy: Path):
     """Translate (or load the cached translation of) a .mdl copy with PySD.

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sdmodel.figures.labels import check_lang, text, unit
-from sdmodel.figures.panels import TER_APEL_NORM
 from sdmodel.figures.style import (
     DPI,
     LAW_COLOR,
@@ -34,6 +33,7 @@ from sdmodel.figures.style import (
 from sdmodel.figures.style import (
     colors as _colors,
 )
+from sdmodel.names import COST_ACTORS, TER_APEL_NORM
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -214,7 +214,7 @@ def cost_figure(costs: pd.DataFrame, scenarios: Sequence[Scenario], *, lang: str
     check_lang(lang)
     names = [s.name for s in scenarios]
     mean = (costs.groupby(["scenario", "actor"])["cost_eur"].mean() / 1e6).unstack("actor")
-    actors = [a for a in ("coa", "ind", "courts", "dtv", "flex_housing") if a in mean.columns]
+    actors = [a for a in COST_ACTORS if a in mean.columns]
     with figure_style(font_scale=0.95):
         fig = Figure(figsize=(max(6.5, 2.2 * len(names) + 3), 5.2), layout="constrained")
         ax = fig.subplots()

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import check_lang, label, text, unit
 from sdmodel.figures.style import DPI, PALETTE, format_number
+from sdmodel.names import TER_APEL_NORM
 
 __all__ = [
-    "DPI", "LEGEND_HEADROOM", "PALETTE", "QUALITY_MARKERS", "TER_APEL_NORM", "format_number",
+    "DPI", "LEGEND_HEADROOM", "PALETTE", "QUALITY_MARKERS", "format_number",
     "kpi_overview", "overview_writer", "plot_coa", "plot_housing_wait", "plot_ind_backlog",
     "plot_kpi", "plot_observations", "plot_ter_apel", "save_figure",
 ]
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-TER_APEL_NORM = 2000
-"""Court-ordered maximum number of people in the Ter Apel application centre (2024)."""
 
 QUALITY_MARKERS: dict[str, dict[str, object]] = {
     "primary": {"marker": "o", "filled": True},

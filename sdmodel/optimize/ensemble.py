@@ -4,7 +4,7 @@ Every candidate plan is run for every future; many plans x futures go into one b
 (:func:`sdmodel.engine.batch_kpis.run_monthly`, monthly KPIs with flows accumulated by the
 simulator, only the KPIs the objective and constraints need). For each plan and future the
 evaluator keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost
-(the cost KPIs of :data:`sdmodel.analysis.compare.COST_ACTORS`) and the person-months above each
+(the cost KPIs of :data:`sdmodel.names.COST_KPIS`) and the person-months above each
 threshold. Results are cached by decision vector, and every evaluated vector stays in the archive
 (for the Pareto sweep).
 """
@@ -18,17 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.analysis.compare import COST_ACTORS
 from sdmodel.errors import AsielketenError
-from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
+from sdmodel.names import COST_KPIS, HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.analysis.compare import Setup
     from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.scenarios.scenario import Scenario
 
-COST_KPIS: tuple[str, ...] = tuple(c for cs in COST_ACTORS.values() for c in cs)
-"""Monthly cost KPIs whose sum is the total chain cost."""
 STATISTICS = ("mean", "worst", "share")
 
 
@@ -295,8 +292,6 @@ class Evaluator:
 
 def plan_inputs(plan: Scenario) -> tuple[str, ...]:
     """Every model input a plan's measures, capacity funding or custom inflow may change."""
-    from sdmodel.scenarios.inputs import INFLOW_SERIES_VARIABLE
-
     names = {v for m in plan.active_measures for e in m.measure.effects for v in e.variables}
     names |= {c.lever.variable for c in plan.capacity}
     if plan.inflow_series:

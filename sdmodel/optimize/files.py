@@ -119,7 +119,7 @@ def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
 def scenario_toml(plan: Scenario, *, name: str, description: str) -> str:
     """A scenario file (see :mod:`sdmodel.scenarios.scenario`) that reproduces ``plan``."""
     from sdmodel.calendar import month_to_date
-    from sdmodel.scenarios.scenario import INFLOW_BAND_VARIABLE
+    from sdmodel.names import INFLOW_BAND_VARIABLE
 
     lines = [f"name = {json.dumps(name)}", f"description = {json.dumps(description)}", ""]
     overrides = dict(plan.overrides)

@@ -290,7 +290,8 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
         latin_hypercube,
         uncertain_parameters,
     )
-    from sdmodel.scenarios.scenario import BANDS, INFLOW_BAND_VARIABLE
+    from sdmodel.names import INFLOW_BAND_VARIABLE
+    from sdmodel.scenarios.scenario import BANDS
 
     chosen = list(bands)[:count]
     params = tuple(uncertain_parameters([plan], setup))

@@ -153,10 +153,10 @@ def optimize(
         budget even with every lever at its minimum).
     """
     from sdmodel.analysis.compare import prepare
+    from sdmodel.names import HISTORY_END_VARIABLE
     from sdmodel.optimize.pareto import pareto_front, sweep_budgets
     from sdmodel.optimize.problem import DecisionSpace, build_futures
     from sdmodel.optimize.spec import OptimizeSpec, load_spec
-    from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE
 
     started = time.perf_counter()
     spec = spec if isinstance(spec, OptimizeSpec) else load_spec(spec)

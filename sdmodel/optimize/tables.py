@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.calendar import month_dates, month_to_date
-from sdmodel.optimize.ensemble import COST_KPIS, Metrics
+from sdmodel.names import COST_KPIS
+from sdmodel.optimize.ensemble import Metrics
 from sdmodel.scenarios.schedule import Schedule
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.calendar import time_grid
+from sdmodel.names import INFLOW_SERIES_VARIABLE
 from sdmodel.paths import project_relative
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
 
@@ -26,8 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.engine.model import ChainModel
     from sdmodel.scenarios.scenario import Scenario
 
-INFLOW_SERIES_VARIABLE = "MPP first applications"
-"""The auxiliary a custom inflow series replaces (first applications after the history)."""
 
 Value = float | np.ndarray
 
@@ -212,7 +211,7 @@ def scenario_series(
     """Return all time-varying inputs of a scenario: its measures, capacity and custom inflow.
 
     Parameters are those of :func:`schedule_inputs`; the custom inflow series (if the scenario has
-    one) replaces :data:`INFLOW_SERIES_VARIABLE`.
+    one) replaces :data:`~sdmodel.names.INFLOW_SERIES_VARIABLE`.
     """
     out = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
                           limits=limits, effect_values=effect_values, n=n)

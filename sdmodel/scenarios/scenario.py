@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError, did_you_mean
+from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 from sdmodel.paths import SCENARIO_DIR
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
 from sdmodel.scenarios.tables import (
@@ -66,13 +67,11 @@ if TYPE_CHECKING:
     from sdmodel.engine.model import ChainModel
 
 DEFAULT_SCENARIO = "baseline"
-INFLOW_BAND_VARIABLE = "MPP inflow band position"
 BANDS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "name", "description", "inflow", "set", "measures", "capacity", "thresholds"
 )
 INFLOW_KEYS: tuple[str, ...] = ("band", "first_applications_per_month")
-HISTORY_END_VARIABLE = "history end time"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.names import TER_APEL_NORM
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.scenarios.schedule import Schedule, ScheduleError, parse_date
 
@@ -29,8 +30,6 @@ CAPACITY_KEYS: tuple[str, ...] = ("amount", "start", "ramp_months")
 THRESHOLD_KEYS: tuple[str, ...] = ("coa_occupancy", "coa_occupancy_share", "ter_apel")
 POLICY_MARKERS = re.compile(r"Policy input|Capacity lever")
 """Comment markers of the .mdl inputs that measures and capacity funding set."""
-TER_APEL_NORM = 2000.0
-"""parameters.csv ter_apel_norm: court-enforced maximum in the Ter Apel application centre."""
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from sdmodel.analysis.compare import COST_ACTORS, TABLE_COLUMNS
+from sdmodel.analysis.compare import TABLE_COLUMNS
+from sdmodel.names import COST_ACTORS, HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 from sdmodel.scenarios.measures import measure_variables
-from sdmodel.scenarios.scenario import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NAMES = ["baseline", "alle-maatregelen", "gefaseerd"]

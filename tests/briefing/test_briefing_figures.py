@@ -21,7 +21,6 @@ from sdmodel.briefing.data import (
 )
 from sdmodel.briefing.plans import fig_gantt, fig_pareto
 from sdmodel.briefing.scenarios import fig_fan
-from sdmodel.engine.kpis import KPIS
 from sdmodel.errors import DataFileError
 from sdmodel.figures.style import (
     format_count,
@@ -31,6 +30,7 @@ from sdmodel.figures.style import (
     format_percent,
     law_dates,
 )
+from sdmodel.names import KPIS
 
 LANGS = ("nl", "en")
 

@@ -8,8 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from sdmodel.engine.model import CONTROL_NAMES, ChainModel
+from sdmodel.engine.model import ChainModel
 from sdmodel.errors import ModelFileError, UnknownVariableError
+from sdmodel.names import CONTROL_NAMES
 from sdmodel.paths import DEFAULT_MDL
 
 SOURCE_MARKERS = re.compile(

@@ -1,0 +1,102 @@
+"""The one map between the model's Vensim names and the names the Python side uses.
+
+The .mdl is the single source of truth for the structure; the few of its names that the code
+needs to know live here, and only here:
+
+- :data:`KPIS`: each KPI column (as ``ChainModel.run`` returns them) and the model variable it
+  reads, how it is aggregated to months and its scale. KPIs that correspond to an observed series
+  carry that series' name from ``calibration/data/observations.csv``, so model and data meet by
+  name everywhere;
+- the special inputs a scenario drives (:data:`INFLOW_BAND_VARIABLE`,
+  :data:`INFLOW_SERIES_VARIABLE`) and the one it starts from (:data:`HISTORY_END_VARIABLE`);
+- :data:`CONTROL_NAMES`: the Vensim control variables;
+- :data:`COST_ACTORS`: the cost KPIs per paying actor;
+- :data:`TER_APEL_NORM`: the Ter Apel maximum the figures and thresholds use.
+
+The inputs that measures and capacity levers set are declared with their sources in
+:mod:`sdmodel.scenarios.measures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Aggregation = Literal["stock", "flow", "ratio"]
+"""How a model variable becomes a monthly value: the stock at the start of the month, the flow
+summed over the month (a monthly total), or the ratio averaged over the month."""
+WEEKS_PER_MONTH = 52.0 / 12.0
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI: the model variable it reads, how it is aggregated to months, and a scale."""
+
+    variable: str
+    aggregation: Aggregation
+    scale: float = 1.0
+
+
+KPIS: dict[str, Kpi] = {
+    "coa_occupancy_total": Kpi("COA occupancy", "stock"),
+    "coa_occupancy_regular": Kpi("regular occupancy", "stock"),
+    "coa_occupancy_emergency": Kpi("emergency reception occupancy", "stock"),
+    "coa_regular_capacity": Kpi("regular COA capacity", "stock"),
+    "ter_apel_occupancy": Kpi("awaiting registration", "stock"),
+    "ind_pending_asylum": Kpi("IND pending asylum", "stock"),
+    "ind_pending_nareis": Kpi("nareis pending", "stock"),
+    "ind_first_instance_decisions": Kpi("IND decisions", "flow"),
+    "ind_average_wait_weeks": Kpi("IND waiting time", "ratio", WEEKS_PER_MONTH),
+    "ind_grant_rate": Kpi("grant rate", "ratio"),
+    "ind_decision_staff": Kpi("IND decision staff", "stock"),
+    "court_appeals_pending": Kpi("appeals pending", "stock"),
+    "court_status_appeals_pending": Kpi("status appeals pending", "stock"),
+    "coa_status_holders_waiting": Kpi("status holders waiting", "stock"),
+    "status_holders_beyond_norm": Kpi("status holders waiting beyond norm", "stock"),
+    "status_holders_housed": Kpi("housing outflow", "flow"),
+    "housing_target": Kpi("housing target", "flow"),
+    "nareis_arrivals": Kpi("nareis arrivals", "flow"),
+    "asylum_first_applications": Kpi("first applications", "flow"),
+    "asylum_subsequent_applications": Kpi("subsequent applications", "flow"),
+    "asylum_inflow_total": Kpi("asylum inflow total", "flow"),
+    "departures_independent_verified": Kpi("departures independent verified", "flow"),
+    "departures_forced": Kpi("departures forced", "flow"),
+    "departures_unsupervised": Kpi("departures unsupervised", "flow"),
+    "undocumented_on_street": Kpi("undocumented on street", "stock"),
+    "undocumented_in_lvv": Kpi("undocumented in LVV", "stock"),
+    "reassessments": Kpi("reassessments", "flow"),
+    "revocations": Kpi("revocations", "flow"),
+    "share_reassessed_before_integration": Kpi("share reassessed before integration", "ratio"),
+    "cost_coa_regular": Kpi("cost COA regular", "flow"),
+    "cost_coa_emergency": Kpi("cost COA emergency", "flow"),
+    "cost_ind": Kpi("cost IND", "flow"),
+    "cost_courts": Kpi("cost courts", "flow"),
+    "cost_dtv": Kpi("cost DTV", "flow"),
+    "cost_flexible_housing": Kpi("cost flexible housing", "flow"),
+    "persons_in_chain": Kpi("persons in chain", "stock"),
+}
+"""KPI column -> model variable (Vensim name), in the column order of the monthly tables."""
+
+CONTROL_NAMES: tuple[str, ...] = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
+"""The Vensim control variables (never scenario inputs or sampled assumptions)."""
+INFLOW_BAND_VARIABLE = "MPP inflow band position"
+"""Position of the future inflow in the MPP band: 0 = low, 0.5 = mid, 1 = high."""
+INFLOW_SERIES_VARIABLE = "MPP first applications"
+"""The auxiliary a custom inflow series replaces (first applications after the history)."""
+HISTORY_END_VARIABLE = "history end time"
+"""Model month the history ends and the scenario period starts; measures act from then on."""
+
+COST_ACTORS: dict[str, tuple[str, ...]] = {
+    "coa": ("cost_coa_regular", "cost_coa_emergency"),
+    "ind": ("cost_ind",),
+    "courts": ("cost_courts",),
+    "dtv": ("cost_dtv",),
+    "flex_housing": ("cost_flexible_housing",),
+}
+"""Cost KPIs per paying actor (COA reception, IND, courts, DT&V, flexible housing subsidy)."""
+COST_KPIS: tuple[str, ...] = tuple(kpi for kpis in COST_ACTORS.values() for kpi in kpis)
+"""Every cost KPI (EUR per month), in actor order: their sum is the total chain cost."""
+
+TER_APEL_NORM = 2000.0
+"""parameters.csv ter_apel_norm: the court-enforced maximum of people in the Ter Apel
+application centre (2024)."""
