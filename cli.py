@@ -160,8 +160,8 @@ def simulate(
     check_out_dir(out_dir, force=force)  # fail before the run, not after it
     run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
                          calibration=calibration, until=until, engine=engine)
-    model, chosen, results = run.setup.model, run.scenario, run.results
-    fitted = run.setup.calibration
+    model, chosen, results = run.session.model, run.scenario, run.results
+    fitted = run.session.calibration
     fit_record = {"calibration": fitted.note, "model_matches": fitted.model_matches}
     overrides = {**fitted.values, **chosen.overrides}
     parameters = {"scenario": chosen.name, "scenario_file": chosen.source, "until": until,
@@ -254,14 +254,14 @@ def compare(
     result = comparing.compare(scenarios, model_path=model_path, calibration=calibration)
     bands = None
     if samples:
-        bands = run_uncertainty(result.scenarios, result.setup, samples=samples, seed=seed)
-    setup = result.setup
+        bands = run_uncertainty(result.scenarios, result.session, samples=samples, seed=seed)
+    session = result.session
     parameters = {"scenarios": comparing.describe(result.scenarios),
-                  "calibration": setup.calibration.note,
-                  "calibration_model_matches": setup.calibration.model_matches,
-                  "calibration_values": setup.calibration.values, "samples": samples,
+                  "calibration": session.calibration.note,
+                  "calibration_model_matches": session.calibration.model_matches,
+                  "calibration_values": session.calibration.values, "samples": samples,
                   "lang": lang}
-    manifest = build_manifest(model_path=setup.model.path, model_sha256=setup.model.sha256,
+    manifest = build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
                               data_sha256=data_sha256(), parameters=parameters,
                               seed=bands.seed if bands is not None else None,
                               command=_command_line(ctx))
@@ -271,8 +271,8 @@ def compare(
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {len(files) + 1} files (kpis.csv, comparison.png, ...) to {out_dir} "
                f"in {elapsed:.1f} s")
-    if setup.calibration.model_matches is False:
-        click.echo(f"warning: the calibration in {setup.calibration.note} was fitted to another "
+    if session.calibration.model_matches is False:
+        click.echo(f"warning: the calibration in {session.calibration.note} was fitted to another "
                    "version of the model; rerun 'asielketen calibrate'", err=True)
 
 
@@ -312,8 +312,8 @@ def optimize(
     check_out_dir(out_dir, force=force)  # fail before the search, not after it
     result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
                               model_path=model_path, calibration=calibration, progress=True)
-    manifest = build_manifest(model_path=result.setup.model.path,
-                              model_sha256=result.setup.model.sha256, data_sha256=data_sha256(),
+    manifest = build_manifest(model_path=result.session.model.path,
+                              model_sha256=result.session.model.sha256, data_sha256=data_sha256(),
                               parameters=manifest_parameters(result, lang=lang),
                               seed=result.seed, command=_command_line(ctx))
     files = optimization_files(result, lang=lang)

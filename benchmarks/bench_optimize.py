@@ -29,20 +29,20 @@ def main(argv: list[str] | None = None) -> None:
 
     import numpy as np
 
-    from sdmodel.analysis.compare import prepare
     from sdmodel.optimize.ensemble import Evaluator
     from sdmodel.optimize.run import main_goal, optimize
     from sdmodel.optimize.spec import load_spec
+    from sdmodel.runs import prepare
 
     start = time.perf_counter()
-    setup = prepare()
+    session = prepare()
     loaded = time.perf_counter()
     result = optimize(args.spec, max_evals=args.max_evals, futures=args.futures, seed=args.seed,
-                      setup=setup)
+                      session=session)
     done = time.perf_counter()
 
     spec = load_spec(args.spec)
-    evaluator = Evaluator(setup, result.space, result.futures, horizon=spec.horizon,
+    evaluator = Evaluator(session, result.space, result.futures, horizon=spec.horizon,
                           limits=result.evaluator.limits, chunk_runs=spec.search.chunk_runs)
     bounds = np.array(result.space.bounds)
     members = spec.search.popsize * len(bounds)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sims = (members - 2) * result.futures.n
     print(f"spec: {args.spec}; {len(bounds)} decision variables; {result.futures.n} futures; "
-          f"calibration: {setup.calibration.note}")
+          f"calibration: {session.calibration.note}")
     print(f"load model (PySD + batch):        {loaded - start:7.2f} s")
     print(f"one generation ({members - 2} plans):     {generation:7.2f} s  "
           f"({sims / generation:,.0f} simulations/s)")

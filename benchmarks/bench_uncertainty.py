@@ -28,21 +28,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from sdmodel.analysis.compare import compare, prepare
+    from sdmodel.analysis.compare import compare
     from sdmodel.analysis.uncertainty import run_uncertainty
+    from sdmodel.runs import prepare
 
     start = time.perf_counter()
-    setup = prepare()
+    session = prepare()
     loaded = time.perf_counter()
-    comparison = compare(args.scenarios, setup=setup)
+    comparison = compare(args.scenarios, session=session)
     central = time.perf_counter()
-    result = run_uncertainty(comparison.scenarios, setup, samples=args.samples, seed=args.seed)
+    result = run_uncertainty(comparison.scenarios, session, samples=args.samples, seed=args.seed)
     done = time.perf_counter()
 
     runs = args.samples * len(comparison.scenarios)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"scenarios: {', '.join(args.scenarios)}; {len(result.parameters)} sampled "
-          f"parameters; calibration: {setup.calibration.note}")
+          f"parameters; calibration: {session.calibration.note}")
     print(f"load model (PySD + batch):      {loaded - start:7.2f} s")
     print(f"central comparison ({len(comparison.scenarios)} runs):  {central - loaded:7.2f} s")
     print(f"uncertainty ({runs} runs):     {done - central:7.2f} s  "

@@ -1,9 +1,8 @@
 """Run scenarios side by side and summarise them in a KPI table and a cost table.
 
-:func:`prepare` loads the model once (PySD for names, ranges and defaults; the batch simulator
-for running) with the committed calibration; :func:`run_scenarios` runs any number of scenarios as
-one batch and returns their monthly KPIs; :func:`kpi_table` and :func:`cost_table` summarise them;
-:func:`compare` does all of it for scenario names or files.
+:func:`compare` loads scenarios by name or file, runs them on a session
+(:func:`sdmodel.runs.prepare`, :func:`sdmodel.runs.run_scenarios`) and summarises them with
+:func:`kpi_table` and :func:`cost_table`.
 """
 
 from __future__ import annotations
@@ -13,27 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD
+from sdmodel.engine import Engine
 from sdmodel.errors import AsielketenError
 from sdmodel.names import COST_ACTORS
-from sdmodel.scenarios.inputs import (
-    Calibration,
-    calibrated_constants,
-    model_limits,
-    scenario_series,
-)
+from sdmodel.runs import Session, prepare, run_scenarios
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.analysis.uncertainty import Uncertainty
-    from sdmodel.engine.batch import BatchModel
-    from sdmodel.engine.model import ChainModel
     from sdmodel.scenarios.scenario import Scenario
 
-ENGINES = ("batch", "pysd")
 TABLE_COLUMNS: dict[str, str] = {
     "coa_peak": "highest COA occupancy in the scenario period (persons)",
     "coa_peak_month": "month of that peak (YYYY-MM)",
@@ -57,35 +47,6 @@ TABLE_COLUMNS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Setup:
-    """Everything a comparison needs, loaded once.
-
-    Attributes
-    ----------
-    model
-        The PySD model (names, ranges, comments; the reference runs).
-    batch
-        The compiled batch simulator of the same .mdl.
-    calibration
-        The constants every run starts from, with their origin.
-    defaults
-        Every constant's value in the .mdl.
-    limits
-        ``[min, max]`` of every constant that declares one.
-    """
-
-    model: ChainModel
-    batch: BatchModel
-    calibration: Calibration
-    defaults: dict[str, float]
-    limits: dict[str, tuple[float, float]]
-
-    def base(self, scenario: Scenario) -> dict[str, float]:
-        """Constants of a scenario without its measures: defaults, calibration, then [set]."""
-        return {**self.defaults, **self.calibration.values, **scenario.overrides}
-
-
-@dataclass(frozen=True)
 class Comparison:
     """The result of :func:`compare`.
 
@@ -99,7 +60,7 @@ class Comparison:
         One row per scenario (see :data:`TABLE_COLUMNS`).
     costs
         Long table ``scenario, year, actor, cost_eur`` for the years of the scenario period.
-    setup
+    session
         The model, calibration and defaults used.
     """
 
@@ -107,93 +68,7 @@ class Comparison:
     results: dict[str, pd.DataFrame]
     kpis: pd.DataFrame
     costs: pd.DataFrame
-    setup: Setup
-
-
-def prepare(model_path: Path | str | None = None, *, calibration: str | None = None) -> Setup:
-    """Load the model (PySD and batch) and the calibration once.
-
-    Parameters
-    ----------
-    model_path
-        The .mdl file; default the project's model.
-    calibration
-        ``None``: the committed calibration (``calibration/fitted``) for the project's model;
-        ``"none"``: the model's defaults; else a calibration output folder.
-    """
-    from sdmodel.engine.batch import BatchModel
-    from sdmodel.engine.model import ChainModel
-    from sdmodel.paths import DEFAULT_MDL
-
-    model = ChainModel.from_mdl(model_path)
-    batch = BatchModel.from_mdl(model.path)
-    constants = {k: float(v) for k, v in batch.constants.items() if np.ndim(v) == 0}
-    fitted = calibrated_constants(calibration, model_sha256=model.sha256,
-                                  is_default_model=model.path == DEFAULT_MDL)
-    return Setup(model, batch, fitted, constants, model_limits(model))
-
-
-def run_scenarios(scenarios: Sequence[Scenario], setup: Setup, *, engine: str = "batch"
-                  ) -> dict[str, pd.DataFrame]:
-    """Run scenarios and return their monthly KPIs.
-
-    Parameters
-    ----------
-    scenarios
-        Loaded scenarios (names must be unique).
-    setup
-        From :func:`prepare`.
-    engine
-        ``"batch"`` (all scenarios in one vectorised run) or ``"pysd"`` (one PySD run each, the
-        reference implementation).
-
-    Returns
-    -------
-    dict
-        Scenario name -> DataFrame indexed by month start, one column per KPI.
-
-    Raises
-    ------
-    AsielketenError
-        For an unknown engine or duplicate scenario names.
-    """
-    names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        raise AsielketenError(f"scenario names must differ, got {', '.join(names)}; "
-                              "give each scenario file its own name")
-    if engine not in ENGINES:
-        raise AsielketenError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
-    if engine == "pysd":
-        return {s.name: _run_pysd(s, setup) for s in scenarios}
-    return _run_batch(scenarios, setup)
-
-
-def _run_batch(scenarios: Sequence[Scenario], setup: Setup) -> dict[str, pd.DataFrame]:
-    from sdmodel.engine.batch_kpis import run_monthly, to_frames
-
-    times = setup.batch.time_grid()
-    n = len(scenarios)
-    bases = [setup.base(s) for s in scenarios]
-    series = [scenario_series(s, base=b, times=times, limits=setup.limits)
-              for s, b in zip(scenarios, bases, strict=True)]
-    params: dict[str, object] = {}
-    changed = set(setup.calibration.values).union(*(s.overrides for s in scenarios))
-    for name in sorted(changed):
-        params[name] = np.array([b[name] for b in bases])
-    for name in sorted(set().union(*series)):
-        params[name] = np.column_stack([
-            s.get(name, np.full(len(times), b.get(name, np.nan)))
-            for s, b in zip(series, bases, strict=True)
-        ])
-    monthly = run_monthly(setup.batch, params, n=n)
-    return to_frames(monthly, [s.name for s in scenarios])
-
-
-def _run_pysd(scenario: Scenario, setup: Setup) -> pd.DataFrame:
-    from sdmodel.scenarios.inputs import run_scenario_pysd
-
-    constants = {**setup.calibration.values, **scenario.overrides}
-    return run_scenario_pysd(setup.model, scenario, constants)
+    session: Session
 
 
 def kpi_table(results: dict[str, pd.DataFrame], scenarios: Sequence[Scenario]) -> pd.DataFrame:
@@ -268,8 +143,8 @@ def compare(
     *,
     model_path: Path | str | None = None,
     calibration: str | None = None,
-    setup: Setup | None = None,
-    engine: str = "batch",
+    session: Session | None = None,
+    engine: Engine = "batch",
 ) -> Comparison:
     """Load scenarios by name or file, run them with the calibrated parameters, summarise them.
 
@@ -278,13 +153,14 @@ def compare(
     scenarios
         Scenario names in ``models/scenarios/`` or TOML files.
     model_path
-        The .mdl file (ignored when ``setup`` is given).
+        The .mdl file (ignored when ``session`` is given).
     calibration
-        Which calibrated constants to use (see :func:`prepare`; ignored with ``setup``).
-    setup
-        A prepared model (see :func:`prepare`), to reuse across calls.
+        Which calibrated constants to use (see :func:`sdmodel.runs.prepare`; ignored with
+        ``session``).
+    session
+        A prepared model (see :func:`sdmodel.runs.prepare`), to reuse across calls.
     engine
-        ``"batch"`` or ``"pysd"`` (see :func:`run_scenarios`).
+        ``"batch"`` or ``"pysd"`` (see :func:`sdmodel.runs.run_scenarios`).
 
     Raises
     ------
@@ -295,10 +171,10 @@ def compare(
 
     if not scenarios:
         raise AsielketenError("give at least one scenario, e.g. baseline alle-maatregelen")
-    setup = setup or prepare(model_path, calibration=calibration)
-    loaded = tuple(load_scenario(name, model=setup.model) for name in scenarios)
-    results = run_scenarios(loaded, setup, engine=engine)
-    return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), setup)
+    session = session or prepare(model_path, calibration=calibration)
+    loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
+    results = run_scenarios(loaded, session, engine=engine)
+    return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
@@ -334,9 +210,9 @@ def comparison_files(
         save_figure,
     )
 
-    setup, scenarios = comparison.setup, comparison.scenarios
-    figure_options = {"lang": lang, "model_sha256": setup.model.sha256,
-                      "calibration": setup.calibration.note}
+    session, scenarios = comparison.session, comparison.scenarios
+    figure_options = {"lang": lang, "model_sha256": session.model.sha256,
+                      "calibration": session.calibration.note}
     legend = pd.DataFrame({"column": list(TABLE_COLUMNS), "meaning": list(TABLE_COLUMNS.values())})
     monthly = pd.concat({name: frame for name, frame in comparison.results.items()},
                         names=["scenario", "date"]).reset_index()

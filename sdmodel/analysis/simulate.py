@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.analysis.compare import Setup
+    from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
 
@@ -29,13 +29,13 @@ class Simulation:
         Monthly KPIs, index ``date``.
     scenario
         The scenario as run, its overrides including the ``--set`` values.
-    setup
+    session
         The model, batch simulator and calibration used.
     """
 
     results: pd.DataFrame
     scenario: Scenario
-    setup: Setup
+    session: Session
 
 
 def run_simulation(
@@ -64,13 +64,13 @@ def run_simulation(
     engine
         ``"batch"`` or ``"pysd"``.
     """
-    from sdmodel.analysis.compare import prepare, run_scenarios
+    from sdmodel.runs import prepare, run_scenarios
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
-    setup = prepare(model_path, calibration=calibration)
-    last_month = setup.model.last_month(until)
-    chosen = load_scenario(scenario, model=setup.model)
-    overrides = resolve_overrides(chosen, set_values, model=setup.model)
+    session = prepare(model_path, calibration=calibration)
+    last_month = session.model.last_month(until)
+    chosen = load_scenario(scenario, model=session.model)
+    overrides = resolve_overrides(chosen, set_values, model=session.model)
     chosen = dataclasses.replace(chosen, overrides=overrides)
-    results = run_scenarios([chosen], setup, engine=engine)[chosen.name]
-    return Simulation(results.iloc[: last_month + 1], chosen, setup)
+    results = run_scenarios([chosen], session, engine=engine)[chosen.name]
+    return Simulation(results.iloc[: last_month + 1], chosen, session)

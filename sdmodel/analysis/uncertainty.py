@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.analysis.compare import Setup
 from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD, month_dates
 from sdmodel.errors import AsielketenError
 from sdmodel.names import (
@@ -37,6 +36,7 @@ from sdmodel.names import (
     HISTORY_END_VARIABLE,
     INFLOW_BAND_VARIABLE,
 )
+from sdmodel.runs import Session
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import measure_variables
 from sdmodel.scenarios.tables import POLICY_MARKERS
@@ -136,13 +136,13 @@ def assumption_constants(model: ChainModel, *, calibrated: Collection[str]) -> l
     return out
 
 
-def uncertain_parameters(scenarios: Sequence[Scenario], setup: Setup) -> list[Uncertain]:
+def uncertain_parameters(scenarios: Sequence[Scenario], session: Session) -> list[Uncertain]:
     """Return everything the analysis samples for these scenarios (see the module docstring)."""
     params = [Uncertain(INFLOW_BAND_VARIABLE, "band", 0.0, 1.0, 0.5,
                         "MPP band (forecasts.csv): 0 = low, 1 = high")]
-    for item in assumption_constants(setup.model, calibrated=setup.calibration.values):
+    for item in assumption_constants(session.model, calibrated=session.calibration.values):
         params.append(Uncertain(item.name, item.kind, item.low, item.high,
-                                setup.defaults[item.name], item.source))
+                                session.defaults[item.name], item.source))
     seen = set()
     for scenario in scenarios:
         for setting in scenario.active_measures:
@@ -153,18 +153,18 @@ def uncertain_parameters(scenarios: Sequence[Scenario], setup: Setup) -> list[Un
                     params.append(Uncertain(key, "effect", effect.low, effect.high,
                                             effect.value, f"{effect.source}; "
                                             f"{effect.assumption or 'sourced range'}"))
-    draws = bootstrap_draws(setup)
+    draws = bootstrap_draws(session)
     if draws is not None:
         params.append(Uncertain(CALIBRATION_DRAW, "calibration", 0, len(draws) - 1, np.nan,
-                                f"{setup.calibration.directory}/bootstrap.csv"))
+                                f"{session.calibration.directory}/bootstrap.csv"))
     return params
 
 
-def bootstrap_draws(setup: Setup) -> pd.DataFrame | None:
+def bootstrap_draws(session: Session) -> pd.DataFrame | None:
     """Return the calibration's bootstrap refits (one row each, tied constants added), or None."""
     import pandas as pd
 
-    folder = setup.calibration.directory
+    folder = session.calibration.directory
     if folder is None or not (folder / "bootstrap.csv").is_file():
         return None
     draws = pd.read_csv(folder / "bootstrap.csv")
@@ -173,7 +173,7 @@ def bootstrap_draws(setup: Setup) -> pd.DataFrame | None:
         for row in fitted.dropna(subset=["tied_to"]).itertuples():
             if row.tied_to in draws.columns:
                 draws[row.name] = draws[row.tied_to]
-    unknown = set(draws.columns) - set(setup.defaults)
+    unknown = set(draws.columns) - set(session.defaults)
     if unknown or draws.empty:
         return None
     return draws
@@ -200,7 +200,7 @@ def latin_hypercube(parameters: Sequence[Uncertain], samples: int, *, seed: int
 
 def run_uncertainty(
     scenarios: Sequence[Scenario],
-    setup: Setup,
+    session: Session,
     *,
     samples: int,
     seed: int | None = None,
@@ -212,8 +212,8 @@ def run_uncertainty(
     ----------
     scenarios
         Loaded scenarios.
-    setup
-        From :func:`sdmodel.analysis.compare.prepare`.
+    session
+        From :func:`sdmodel.runs.prepare`.
     samples
         Number of Latin-hypercube samples (runs per scenario).
     seed
@@ -232,14 +232,14 @@ def run_uncertainty(
         raise AsielketenError(f"--samples {samples}: give at least 2 samples for bands")
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    params = uncertain_parameters(scenarios, setup)
+    params = uncertain_parameters(scenarios, session)
     design = latin_hypercube(params, samples, seed=seed)
-    draws = bootstrap_draws(setup)
+    draws = bootstrap_draws(session)
     kpis = sorted({k for ks in BAND_SERIES.values() for k in ks} | set(SUMMARY_KPIS))
     band_rows, summary_rows = [], []
     for scenario in scenarios:
         parts = [
-            _run_chunk(scenario, setup, params, design.iloc[lo:lo + chunk_size], draws, kpis)
+            _run_chunk(scenario, session, params, design.iloc[lo:lo + chunk_size], draws, kpis)
             for lo in range(0, samples, max(int(chunk_size), 1))
         ]
         monthly = {k: np.concatenate([p[k] for p in parts], axis=1) for k in kpis}
@@ -273,7 +273,7 @@ class FutureInputs:
     effects: dict[tuple[str, str], np.ndarray]
 
 
-def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
+def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncertain],
                   design: pd.DataFrame, draws: pd.DataFrame | None) -> FutureInputs:
     """Turn a sample design into model inputs, one run per design row.
 
@@ -285,8 +285,8 @@ def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
     ----------
     scenario
         Its ``[set]`` values are kept; its measures give the central effect sizes.
-    setup
-        From :func:`sdmodel.analysis.compare.prepare`.
+    session
+        From :func:`sdmodel.runs.prepare`.
     params
         The sampled quantities (columns of ``design``).
     design
@@ -296,9 +296,9 @@ def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
         The calibration's bootstrap refits (:func:`bootstrap_draws`), or None.
     """
     n = len(design)
-    times = setup.batch.time_grid()
-    base: dict[str, float | np.ndarray] = dict(setup.base(scenario))
-    per_run = set(setup.calibration.values) | set(scenario.overrides) | {INFLOW_BAND_VARIABLE}
+    times = session.batch.time_grid()
+    base: dict[str, float | np.ndarray] = dict(session.base(scenario))
+    per_run = set(session.calibration.values) | set(scenario.overrides) | {INFLOW_BAND_VARIABLE}
     if draws is not None and CALIBRATION_DRAW in design:
         rows = design[CALIBRATION_DRAW].to_numpy(dtype=float)
         drawn = ~np.isnan(rows)
@@ -327,17 +327,17 @@ def future_inputs(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
     return FutureInputs(base, constants, series, effects)
 
 
-def _run_chunk(scenario: Scenario, setup: Setup, params: Sequence[Uncertain],
+def _run_chunk(scenario: Scenario, session: Session, params: Sequence[Uncertain],
                design: pd.DataFrame, draws: pd.DataFrame | None, kpis: Sequence[str]
                ) -> dict[str, np.ndarray]:
     from sdmodel.engine.batch_kpis import run_monthly
 
     n = len(design)
-    futures = future_inputs(scenario, setup, params, design, draws)
+    futures = future_inputs(scenario, session, params, design, draws)
     inputs: dict[str, object] = {**futures.constants, **futures.series}
-    inputs.update(scenario_series(scenario, base=futures.base, times=setup.batch.time_grid(),
-                                  limits=setup.limits, effect_values=futures.effects, n=n))
-    return run_monthly(setup.batch, inputs, n=n, kpis=kpis)
+    inputs.update(scenario_series(scenario, base=futures.base, times=session.batch.time_grid(),
+                                  limits=session.limits, effect_values=futures.effects, n=n))
+    return run_monthly(session.batch, inputs, n=n, kpis=kpis)
 
 
 def _period_rows(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

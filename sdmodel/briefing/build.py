@@ -126,7 +126,7 @@ def build_briefing(
     main = comparison.scenarios[0]
     observations = load_observations()
     data_hash = data_sha256()
-    model_hash = comparison.setup.model.sha256
+    model_hash = comparison.session.model.sha256
     extra = f"{text('optimized', lang).lower()}: {opt.path.name}" if opt is not None else None
 
     def source(scenario: str = main.name) -> str:
@@ -145,12 +145,12 @@ def build_briefing(
         "scenarios": [s.name for s in comparison.scenarios],
         "scenario_files": [str(s.source) for s in comparison.scenarios],
         "optimized": str(opt.path) if opt is not None else None,
-        "lang": lang, "calibration": comparison.setup.calibration.note,
+        "lang": lang, "calibration": comparison.session.calibration.note,
         "fan_samples": None if used_seed is None else samples,
         "figures": list(figures), "pdf_pages": [kind for kind, _ in pages],
     }
     return Briefing(lang, figures, findings, pages, comparison.kpis,
-                    comparison.setup.model.path, model_hash, data_hash, parameters, used_seed)
+                    comparison.session.model.path, model_hash, data_hash, parameters, used_seed)
 
 
 def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Optimized | None,
@@ -165,7 +165,7 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
 
     main = comparison.scenarios[0]
     results = comparison.results[main.name]
-    sha = comparison.setup.model.sha256
+    sha = comparison.session.model.sha256
     threshold = main.thresholds.coa_occupancy
     makers: dict[str, tuple[str, Callable[[], Figure]]] = {
         "dashboard": (F.finding_dashboard(results, lang=lang), lambda: FB.fig_dashboard(
@@ -177,14 +177,14 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
                                   for s in comparison.scenarios}, lang=lang),
             lambda: fig_comparison(comparison.results, comparison.scenarios, lang=lang,
                                    model_sha256=sha,
-                                   calibration=comparison.setup.calibration.note))
+                                   calibration=comparison.session.calibration.note))
     used_seed: int | None = None
     if opt is not None and opt.band is not None:
         bands, n, capacity = {text("plan_optimised", lang): opt.band}, None, None
     else:
         from sdmodel.analysis.uncertainty import run_uncertainty
 
-        sample = run_uncertainty([main], comparison.setup, samples=samples, seed=seed)
+        sample = run_uncertainty([main], comparison.session, samples=samples, seed=seed)
         bands, n, capacity, used_seed = ({main.name: band_of(sample.bands, main.name)}, samples,
                                          results, sample.seed)
     makers["fan_coa"] = (
@@ -257,14 +257,14 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     from sdmodel.figures.style import format_date
     from sdmodel.outputs.folder import package_versions
 
-    setup = comparison.setup
+    session = comparison.session
     version = package_versions()["asielketen"].split(" ")[0]
     meta = [
         (text("made_on", lang), format_date(dt.date.today(), lang)),
-        (text("model_version", lang), f"asielketen {version}, {setup.model.path.name} "
+        (text("model_version", lang), f"asielketen {version}, {session.model.path.name} "
                                       f"(sha256 {model_hash[:12]})"),
         (text("data_version", lang), f"sha256 {data_hash[:12]}"),
-        (text("calibration", lang), setup.calibration.note),
+        (text("calibration", lang), session.calibration.note),
         (text("scenarios", lang), ", ".join(s.name for s in comparison.scenarios)),
     ]
     if opt is not None:
@@ -301,12 +301,12 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     columns = [Column(text("name", lang), 0.22), Column(text("default", lang), 0.11, "right"),
                Column(text("range", lang), 0.12, "right"), Column(text("unit", lang), 0.1),
                Column(text("reason", lang), 0.45)]
-    calibrated = setup.calibration.values
-    rows = assumption_rows(setup.model.doc(), setup.defaults, calibrated, lang=lang)
+    calibrated = session.calibration.values
+    rows = assumption_rows(session.model.doc(), session.defaults, calibrated, lang=lang)
     rows += measure_assumption_rows(lang=lang)
     table("assumptions", text("assumptions", lang), columns, rows,
           note=text("assumptions_note", lang), size=8)
-    groups = sources(doc=setup.model.doc(), parameters=parameters,
+    groups = sources(doc=session.model.doc(), parameters=parameters,
                      observations=load_observations(), laws=laws, lang=lang)
     for group, items in groups:  # two columns of sources per page
         pairs = [[items[i], items[i + 1] if i + 1 < len(items) else ""]

@@ -1,7 +1,7 @@
 """The numbers behind the briefing figures: yearly costs and flows, schedules, calibration errors.
 
 Everything here is plain pandas on the monthly KPI table (``ChainModel.run`` or
-:func:`sdmodel.analysis.compare.run_scenarios`): flows and costs are monthly totals, so a calendar
+:func:`sdmodel.runs.run_scenarios`): flows and costs are monthly totals, so a calendar
 year is the sum of its twelve months; only whole years are reported.
 """
 

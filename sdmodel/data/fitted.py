@@ -1,7 +1,9 @@
-"""The committed default calibration (``calibration/fitted/``), used by ``simulate`` by default.
+"""The calibrated constants runs start from: the committed fit, another calibration, or none.
 
-``calibration/fitted/`` is an ordinary ``asielketen calibrate`` output folder; this module reads
-its ``parameters.csv`` (estimated constants and the constants tied to them) and its manifest.
+``calibration/fitted/`` is an ordinary ``asielketen calibrate`` output folder, used by default for
+the project's model; this module reads a calibration folder's ``parameters.csv`` (estimated
+constants and the constants tied to them) and its manifest, and says which constants a run starts
+from (:func:`calibrated_constants`).
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import csv
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import DataFileError
-from sdmodel.paths import FITTED_DIR
+from sdmodel.paths import FITTED_DIR, project_relative
 
 
 def load_default(directory: Path | str | None = None) -> dict[str, float]:
@@ -62,30 +65,52 @@ def default_manifest(directory: Path | str | None = None) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def calibration_overrides(
-    choice: str | None, *, model_sha256: str, is_default_model: bool
-) -> tuple[dict[str, float], dict[str, Any]]:
-    """Return the calibrated constants to run with, and a record of where they came from.
+@dataclass(frozen=True)
+class Calibration:
+    """The constants a run starts from, and where they come from.
+
+    Attributes
+    ----------
+    values
+        Vensim name -> fitted value (empty: the model's defaults).
+    note
+        The calibration folder (relative to the project when inside it), or ``"model defaults"``.
+    directory
+        The calibration folder (``None`` without a calibration); it may hold ``bootstrap.csv``.
+    model_matches
+        False when the calibration was fitted to another version of the .mdl (``None`` without
+        a calibration).
+    """
+
+    values: dict[str, float]
+    note: str
+    directory: Path | None = None
+    model_matches: bool | None = None
+
+
+def calibrated_constants(choice: str | None = None, *, model_sha256: str,
+                         is_default_model: bool) -> Calibration:
+    """Return the calibrated constants to run with, and where they come from.
 
     Parameters
     ----------
     choice
-        ``None`` for the default (``calibration/fitted/`` for the project's model, nothing for
-        another model), ``"none"`` for the model's own defaults, or a calibration output folder.
+        ``None``: ``calibration/fitted/`` for the project's model, nothing for another model;
+        ``"none"``: the model's own defaults; else a calibration output folder.
     model_sha256
-        Hash of the model being run; compared with the hash the calibration was fitted to.
+        Hash of the model run, compared with the one the calibration was fitted to.
     is_default_model
         Whether the model is the project's ``models/asielketen.mdl``.
 
-    Returns
-    -------
-    overrides, record
-        ``record`` has the folder used (or None) and ``model_matches``: False when the
-        calibration was fitted to another version of the model, so the caller can warn.
+    Raises
+    ------
+    DataFileError
+        If the calibration folder lacks its parameters.csv or manifest.json.
     """
     if choice == "none" or (choice is None and not is_default_model):
-        return {}, {"calibration": None}
+        return Calibration({}, "model defaults")
     directory = Path(choice) if choice is not None else FITTED_DIR
-    overrides = load_default(directory)
+    values = load_default(directory)
     fitted_to = default_manifest(directory).get("model", {}).get("sha256")
-    return overrides, {"calibration": str(directory), "model_matches": fitted_to == model_sha256}
+    return Calibration(values, project_relative(directory), directory,
+                       fitted_to == model_sha256)

@@ -12,3 +12,10 @@
 
 Nothing here knows about scenarios, calibration or figures.
 """
+
+from typing import Literal
+
+Engine = Literal["batch", "pysd"]
+"""Which simulator runs a scenario: the compiled batch simulator, or PySD (the reference)."""
+VariableKind = Literal["stock", "flow", "auxiliary", "constant", "lookup"]
+"""The kind of a model variable, as ``ChainModel.doc()`` and ``asielketen doc`` report it."""

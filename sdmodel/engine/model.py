@@ -179,6 +179,19 @@ class ChainModel:
         """Vensim names of all variables, as written in the .mdl."""
         return list(self._doc["name"])
 
+    def limits(self) -> dict[str, tuple[float, float]]:
+        """``[min, max]`` of every variable that declares both in the .mdl."""
+        rows = self._doc.dropna(subset=["min", "max"])
+        return {row.name: (float(row.min), float(row.max)) for row in rows.itertuples()}
+
+    def initial_values(self, constants: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Return every variable's value at time 0 with ``constants`` applied (a one-step run).
+
+        Constants keep their value over the run, so this is the base a measure changes from.
+        """
+        first = self.run_raw(dict(constants or {}), final_time=0).iloc[0]
+        return {str(name): float(value) for name, value in first.items()}
+
     # -- running -------------------------------------------------------------------------
     def _check_runs(self) -> None:
         """Run the first time step so run-time failures show at load time."""

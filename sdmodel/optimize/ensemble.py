@@ -22,8 +22,8 @@ from sdmodel.errors import AsielketenError
 from sdmodel.names import COST_KPIS, HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sdmodel.analysis.compare import Setup
     from sdmodel.optimize.problem import DecisionSpace, Futures
+    from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
 STATISTICS = ("mean", "worst", "share")
@@ -126,8 +126,8 @@ class Evaluator:
 
     Parameters
     ----------
-    setup
-        From :func:`sdmodel.analysis.compare.prepare`.
+    session
+        From :func:`sdmodel.runs.prepare`.
     space
         Decodes decision vectors into plans.
     futures
@@ -145,12 +145,12 @@ class Evaluator:
         If the horizon lies outside the model's run.
     """
 
-    def __init__(self, setup: Setup, space: DecisionSpace, futures: Futures, *,
+    def __init__(self, session: Session, space: DecisionSpace, futures: Futures, *,
                  horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500) -> None:
         from sdmodel.engine.batch_kpis import month_starts
 
-        self.setup, self.space, self.futures, self.limits = setup, space, futures, limits
-        months = len(month_starts(setup.batch)) - 1
+        self.session, self.space, self.futures, self.limits = session, space, futures, limits
+        months = len(month_starts(session.batch)) - 1
         self.rows = slice(int(horizon[0]), int(horizon[1]) + 1)
         if not 0 <= horizon[0] <= horizon[1] < months:
             raise AsielketenError(f"the horizon (months {horizon[0]:g}-{horizon[1]:g}) lies "
@@ -159,7 +159,7 @@ class Evaluator:
         self.plans_per_call = max(1, int(chunk_runs) // futures.n)
         self.evaluations = 0
         self.simulations = 0
-        self._times = setup.batch.time_grid()
+        self._times = session.batch.time_grid()
         first = float(np.max(futures.base.get(HISTORY_END_VARIABLE, 0.0)))
         self._first_step = int(np.searchsorted(self._times, first - 1e-9))
         self._plan_inputs = plan_inputs(space.decode(space.extreme(capacity="max",
@@ -237,7 +237,7 @@ class Evaluator:
         k0 = self._first_step
         for p, plan in enumerate(plans):
             series = scenario_series(plan, base=self.futures.base, times=self._times[k0:],
-                                     limits=self.setup.limits,
+                                     limits=self.session.limits,
                                      effect_values=self.futures.effects, n=f)
             unknown = set(series) - set(buffers)
             if unknown:
@@ -252,7 +252,7 @@ class Evaluator:
         params.update({name: buffer[:, :runs] for name, buffer in buffers.items()})
         self.evaluations += len(plans)
         self.simulations += runs
-        return run_monthly(self.setup.batch, params, n=runs, kpis=list(kpis))
+        return run_monthly(self.session.batch, params, n=runs, kpis=list(kpis))
 
     def _buffers(self) -> dict[str, np.ndarray]:
         """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values."""

@@ -47,14 +47,14 @@ Writer = Callable[[Path], None]
 
 def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files of an optimisation: name -> writer (see the module docstring)."""
-    from sdmodel.analysis.compare import run_scenarios
     from sdmodel.figures.style import save_figure
+    from sdmodel.runs import run_scenarios
 
     schedule = schedule_table(result)
     kpis = kpi_rows(result)
     band = ensemble_band(result, result.plan)
     band_before = ensemble_band(result, result.unoptimised)
-    central = run_scenarios([result.plan], result.setup)[result.plan.name]
+    central = run_scenarios([result.plan], result.session)[result.plan.name]
     chosen = kpis.set_index("plan").loc["optimised"]
     source = _source(result, lang)
     figures = {
@@ -87,7 +87,7 @@ def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
     """What the manifest records besides the model, data and seed."""
     from sdmodel.analysis.compare import describe
 
-    setup = result.setup
+    session = result.session
     return {
         "spec": str(result.spec.source) if result.spec.source else result.spec.name,
         "spec_values": _plain(asdict(result.spec)),
@@ -103,8 +103,8 @@ def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
         "constraints": [c.describe() for c in result.goal.constraints],
         "decision": dict(zip(result.space.labels, [float(v) for v in result.x], strict=True)),
         "plans": describe([result.unoptimised, result.plan]),
-        "calibration": setup.calibration.note,
-        "calibration_model_matches": setup.calibration.model_matches,
+        "calibration": session.calibration.note,
+        "calibration_model_matches": session.calibration.model_matches,
         "lang": lang,
         "columns": {
             "capacity_plan.csv cost_eur": "change in the chain's total cost from the lever in "
@@ -204,7 +204,7 @@ def _source(result: Optimization, lang: str) -> str:
     from sdmodel.figures.style import source_line
 
     spec = result.spec.source.name if result.spec.source else result.spec.name
-    return source_line(lang=lang, model_sha256=result.setup.model.sha256,
+    return source_line(lang=lang, model_sha256=result.session.model.sha256,
                        data_sha256=data_sha256(), extra=spec)
 
 

@@ -31,8 +31,8 @@ from sdmodel.scenarios.schedule import Schedule
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.analysis.compare import Setup
     from sdmodel.analysis.uncertainty import Uncertain
+    from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
 
@@ -264,7 +264,7 @@ class Futures:
         return len(self.labels)
 
 
-def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[str],
+def build_futures(plan: Scenario, session: Session, *, count: int, bands: Sequence[str],
                   seed: int) -> Futures:
     """Draw ``count`` futures: the MPP ``bands`` first, then Latin-hypercube samples.
 
@@ -273,8 +273,8 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     plan
         A plan with every measure the search may switch on active (their sampled effect sizes
         are part of the futures).
-    setup
-        From :func:`sdmodel.analysis.compare.prepare`.
+    session
+        From :func:`sdmodel.runs.prepare`.
     count
         Number of futures (when not above the number of bands: the first ``count`` bands).
     bands
@@ -294,7 +294,7 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     from sdmodel.scenarios.scenario import BANDS
 
     chosen = list(bands)[:count]
-    params = tuple(uncertain_parameters([plan], setup))
+    params = tuple(uncertain_parameters([plan], session))
     samples = count - len(chosen)
     sampled = (latin_hypercube(params, samples, seed=seed) if samples
                else pd.DataFrame(columns=[p.name for p in params], dtype=float))
@@ -303,7 +303,7 @@ def build_futures(plan: Scenario, setup: Setup, *, count: int, bands: Sequence[s
     design = pd.concat([central, sampled.astype(float)], ignore_index=True)
     labels = tuple([f"MPP {b}" for b in chosen] + [f"LHS {i + 1}" for i in range(samples)])
 
-    inputs = future_inputs(plan, setup, params, design, bootstrap_draws(setup))
+    inputs = future_inputs(plan, session, params, design, bootstrap_draws(session))
     design.insert(0, "future", labels)
     return Futures(labels, params, design, inputs.constants, inputs.series, inputs.base,
                    inputs.effects, seed)

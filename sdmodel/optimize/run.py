@@ -37,9 +37,9 @@ from sdmodel.optimize.search import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.analysis.compare import Setup
     from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.optimize.spec import OptimizeSpec
+    from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
 __all__ = ["InfeasibleSpecError", "Optimization", "optimize"]
@@ -65,7 +65,7 @@ class Optimization:
         Simulations run (plans x futures, including the checks and the final summaries).
     seconds
         Wall time.
-    spec, space, futures, setup
+    spec, space, futures, session
         What was optimised, over which futures, with which model.
     plan, unoptimised
         The optimised plan and the spec's scenario as scenarios (named ``optimised`` and
@@ -93,7 +93,7 @@ class Optimization:
     spec: OptimizeSpec
     space: DecisionSpace
     futures: Futures
-    setup: Setup
+    session: Session
     plan: Scenario
     unoptimised: Scenario
     goal: Goal
@@ -117,7 +117,7 @@ def optimize(
     seed: int | None = None,
     model_path: Path | str | None = None,
     calibration: str | None = None,
-    setup: Setup | None = None,
+    session: Session | None = None,
     progress: bool = False,
 ) -> Optimization:
     """Find the phased schedule and capacity funding the spec asks for.
@@ -135,11 +135,11 @@ def optimize(
         Seed of the futures and the searches (replaces both spec seeds); ``None``: the spec's,
         or drawn and recorded in the result.
     model_path
-        The .mdl file (ignored with ``setup``).
+        The .mdl file (ignored with ``session``).
     calibration
-        The calibrated constants (see :func:`sdmodel.analysis.compare.prepare`; ignored with
-        ``setup``).
-    setup
+        The calibrated constants (see :func:`sdmodel.runs.prepare`; ignored with
+        ``session``).
+    session
         A prepared model, to reuse across calls.
     progress
         Show progress bars (tqdm, on stderr).
@@ -152,24 +152,24 @@ def optimize(
         If a constraint cannot be met even with every capacity lever at its maximum (or the
         budget even with every lever at its minimum).
     """
-    from sdmodel.analysis.compare import prepare
     from sdmodel.names import HISTORY_END_VARIABLE
     from sdmodel.optimize.pareto import pareto_front, sweep_budgets
     from sdmodel.optimize.problem import DecisionSpace, build_futures
     from sdmodel.optimize.spec import OptimizeSpec, load_spec
+    from sdmodel.runs import prepare
 
     started = time.perf_counter()
     spec = spec if isinstance(spec, OptimizeSpec) else load_spec(spec)
-    setup = setup or prepare(model_path, calibration=calibration)
-    base = _base_scenario(spec, setup)
-    first = float(setup.base(base).get(HISTORY_END_VARIABLE, 0.0))
-    space = DecisionSpace(spec, base, first=first, end=setup.model.final_time)
+    session = session or prepare(model_path, calibration=calibration)
+    base = _base_scenario(spec, session)
+    first = float(session.base(base).get(HISTORY_END_VARIABLE, 0.0))
+    space = DecisionSpace(spec, base, first=first, end=session.model.final_time)
     seeds = _seeds(spec, seed)
     count = spec.futures.count if futures is None else int(futures)
-    ensemble = build_futures(space.decode(space.extreme(capacity="min", measures="early")), setup,
+    ensemble = build_futures(space.decode(space.extreme(capacity="min", measures="early")), session,
                              count=count, bands=spec.futures.bands, seed=seeds[0])
     limits = _limits(spec, base)
-    evaluator = Evaluator(setup, space, ensemble, horizon=spec.horizon, limits=limits,
+    evaluator = Evaluator(session, space, ensemble, horizon=spec.horizon, limits=limits,
                           chunk_runs=spec.search.chunk_runs)
     goal = main_goal(spec, limits)
     check_feasible(evaluator, goal, source=str(spec.source or spec.name))
@@ -201,7 +201,7 @@ def optimize(
         x=run.x, fun=run.fun, success=run.success, message=run.message,
         nfev=evaluator.evaluations, nsim=evaluator.simulations,
         seconds=time.perf_counter() - started, spec=spec, space=space, futures=ensemble,
-        setup=setup, plan=plan, unoptimised=unoptimised, goal=goal, search=run, pareto=front,
+        session=session, plan=plan, unoptimised=unoptimised, goal=goal, search=run, pareto=front,
         seed=seeds[0], search_seed=seeds[1], evaluator=evaluator)
 
 
@@ -235,7 +235,7 @@ def _limits(spec: OptimizeSpec, base: Scenario) -> Limits:
     return Limits(persons, None if persons is not None else share, c.ter_apel, c.ind_backlog)
 
 
-def _base_scenario(spec: OptimizeSpec, setup: Setup) -> Scenario:
+def _base_scenario(spec: OptimizeSpec, session: Session) -> Scenario:
     """The spec's scenario (a name, or a path relative to the spec's folder), or an empty plan."""
     from sdmodel.scenarios.scenario import Scenario, load_scenario
 
@@ -245,7 +245,7 @@ def _base_scenario(spec: OptimizeSpec, setup: Setup) -> Scenario:
     if spec.source is not None and ("/" in spec.scenario or spec.scenario.endswith(".toml")):
         beside = spec.source.parent / spec.scenario
         target = beside if beside.is_file() else spec.scenario
-    return load_scenario(target, model=setup.model)
+    return load_scenario(target, model=session.model)
 
 
 def _seeds(spec: OptimizeSpec, seed: int | None) -> tuple[int, int]:

@@ -118,10 +118,11 @@ def kpi_rows(result: Optimization) -> pd.DataFrame:
     ``share_futures_meeting_threshold``, each constraint's value and ``meets_constraints``."""
     import pandas as pd
 
-    from sdmodel.analysis.compare import kpi_table, run_scenarios
+    from sdmodel.analysis.compare import kpi_table
+    from sdmodel.runs import run_scenarios
 
     plans = [result.unoptimised, result.plan]
-    central = kpi_table(run_scenarios(plans, result.setup), plans)
+    central = kpi_table(run_scenarios(plans, result.session), plans)
     table = central.rename(columns={"scenario": "plan"})
     metrics = result.evaluator.evaluate_plans(plans)
     extra = ensemble_columns(result, metrics)

@@ -432,9 +432,7 @@ def _at_line(raw: str, key: str) -> str:
 
 def _defaults(model: ChainModel) -> dict[str, float]:
     """The model's values at time 0 without overrides (constants keep them over the run)."""
-    from sdmodel.scenarios.inputs import base_values
-
-    return base_values(model, {})
+    return model.initial_values()
 
 
 def _doc_by_name(model: ChainModel) -> dict[str, dict[str, Any]]:

@@ -21,17 +21,17 @@ NAMES = ["baseline", "alle-maatregelen", "gefaseerd"]
 
 
 @pytest.fixture(scope="module")
-def setup():
-    from sdmodel.analysis.compare import prepare
+def session():
+    from sdmodel.runs import prepare
 
     return prepare()
 
 
 @pytest.fixture(scope="module")
-def comparison(setup):
+def comparison(session):
     from sdmodel.analysis.compare import compare
 
-    return compare(NAMES, setup=setup)
+    return compare(NAMES, session=session)
 
 
 def test_kpi_table_has_one_row_per_scenario_and_the_documented_columns(comparison) -> None:
@@ -78,28 +78,28 @@ def test_cost_table_per_actor_per_year(comparison) -> None:
 # -- uncertainty -----------------------------------------------------------------------------------
 
 
-def test_sampled_constants_are_uncalibrated_assumptions(setup) -> None:
+def test_sampled_constants_are_uncalibrated_assumptions(session) -> None:
     from sdmodel.analysis.uncertainty import assumption_constants
 
-    chosen = assumption_constants(setup.model, calibrated=setup.calibration.values)
+    chosen = assumption_constants(session.model, calibrated=session.calibration.values)
     names = {p.name for p in chosen}
     assert names, "no assumption constants found"
-    doc = setup.model.doc().set_index("name")
+    doc = session.model.doc().set_index("name")
     for name in names:
         comment = doc.loc[name, "comment"]
         assert "assumption" in comment and "calibrated" not in comment, name
         assert "Policy input" not in comment and "Capacity lever" not in comment, name
-    assert not names & set(setup.calibration.values)
+    assert not names & set(session.calibration.values)
     assert not names & measure_variables()
     assert not any(n.startswith("initial ") for n in names)
     assert INFLOW_BAND_VARIABLE not in names
 
 
 @pytest.fixture(scope="module")
-def uncertain(setup, comparison):
+def uncertain(session, comparison):
     from sdmodel.analysis.uncertainty import run_uncertainty
 
-    return run_uncertainty(comparison.scenarios, setup, samples=12, seed=5, chunk_size=5)
+    return run_uncertainty(comparison.scenarios, session, samples=12, seed=5, chunk_size=5)
 
 
 def test_bands_are_ordered_quantiles_of_every_series(uncertain) -> None:
@@ -126,22 +126,22 @@ def test_design_is_a_latin_hypercube_within_the_ranges(uncertain) -> None:
     assert {"band", "constant", "effect"} <= kinds
 
 
-def test_same_seed_same_bands_and_none_draws_a_recorded_seed(setup, comparison,
+def test_same_seed_same_bands_and_none_draws_a_recorded_seed(session, comparison,
                                                              uncertain) -> None:
     from sdmodel.analysis.uncertainty import run_uncertainty
 
-    again = run_uncertainty(comparison.scenarios, setup, samples=12, seed=5)
+    again = run_uncertainty(comparison.scenarios, session, samples=12, seed=5)
     pd.testing.assert_frame_equal(again.bands, uncertain.bands)  # chunking changes nothing
-    drawn = run_uncertainty(comparison.scenarios[:1], setup, samples=3, seed=None)
+    drawn = run_uncertainty(comparison.scenarios[:1], session, samples=3, seed=None)
     assert isinstance(drawn.seed, int)
     with pytest.raises(Exception, match="at least 2"):
-        run_uncertainty(comparison.scenarios, setup, samples=1, seed=1)
+        run_uncertainty(comparison.scenarios, session, samples=1, seed=1)
 
 
 def test_without_calibration_draws_the_history_has_no_spread(comparison) -> None:
     """Sampled assumptions act from the end of the history: the past stays one run."""
-    from sdmodel.analysis.compare import prepare
     from sdmodel.analysis.uncertainty import run_uncertainty
+    from sdmodel.runs import prepare
 
     plain = prepare(calibration="none")
     result = run_uncertainty(comparison.scenarios[:1], plain, samples=6, seed=2)
@@ -184,13 +184,13 @@ def test_compare_writes_table_figures_and_manifest(compared) -> None:
     assert list(rows[0]) == ["scenario", *TABLE_COLUMNS]
 
 
-def test_compare_manifest_records_scenarios_calibration_and_seed(compared, setup) -> None:
+def test_compare_manifest_records_scenarios_calibration_and_seed(compared, session) -> None:
     _, out = compared
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 3
     params = manifest["parameters"]
     assert [s["name"] for s in params["scenarios"]] == NAMES
-    assert params["calibration"] == setup.calibration.note
+    assert params["calibration"] == session.calibration.note
     assert params["samples"] == 8
     phased = params["scenarios"][2]
     assert phased["capacity"][0]["lever"] == "ind_staff"

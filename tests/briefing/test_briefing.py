@@ -110,14 +110,14 @@ def test_briefing_findings_are_the_figure_titles(briefing) -> None:
 
 
 def test_assumptions_table_lists_every_assumption_constant(briefing) -> None:
-    from sdmodel.analysis.compare import prepare
     from sdmodel.briefing.tables import assumption_rows
+    from sdmodel.runs import prepare
 
-    setup = prepare()
-    doc = setup.model.doc()
+    session = prepare()
+    doc = session.model.doc()
     marked = doc[doc["kind"].isin(["constant", "lookup"])
                  & doc["comment"].str.contains("assumption", case=False)]
-    rows = assumption_rows(doc, setup.defaults, setup.calibration.values, lang="nl")
+    rows = assumption_rows(doc, session.defaults, session.calibration.values, lang="nl")
     assert [r[0] for r in rows] == list(marked["name"])
     assert all(r[2].startswith("[") or r[2] == "-" for r in rows)
 

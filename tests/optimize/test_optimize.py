@@ -66,18 +66,18 @@ def write_spec(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
 
 
 @pytest.fixture(scope="module")
-def small_setup():
-    from sdmodel.analysis.compare import prepare
+def small_session():
+    from sdmodel.runs import prepare
 
     return prepare(TEST_MODEL)
 
 
 @pytest.fixture(scope="module")
-def known(small_setup, tmp_path_factory):
+def known(small_session, tmp_path_factory):
     from sdmodel.optimize.run import optimize
 
     path = write_spec(tmp_path_factory.mktemp("known"), KNOWN.format(extra=""))
-    return optimize(path, setup=small_setup, seed=3)
+    return optimize(path, session=small_session, seed=3)
 
 
 # -- the spec --------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_statistics_over_the_futures() -> None:
     assert statistic(values, "share", share=0.8)[0] == 5.0  # not met in 4 of 5
 
 
-def test_commitments_cap_the_start_and_shorten_the_ramp(tmp_path: Path, small_setup) -> None:
+def test_commitments_cap_the_start_and_shorten_the_ramp(tmp_path: Path, small_session) -> None:
     from sdmodel.optimize.problem import DecisionSpace
     from sdmodel.scenarios.scenario import Scenario
 
@@ -172,11 +172,11 @@ def test_the_result_respects_every_constraint(known) -> None:
     assert front["exceedance_person_months"].is_monotonic_decreasing
 
 
-def test_the_same_seed_gives_the_same_result(known, small_setup, tmp_path: Path) -> None:
+def test_the_same_seed_gives_the_same_result(known, small_session, tmp_path: Path) -> None:
     from sdmodel.optimize.run import optimize
 
     path = write_spec(tmp_path, KNOWN.format(extra=""))
-    again = optimize(path, setup=small_setup, seed=3)
+    again = optimize(path, session=small_session, seed=3)
     np.testing.assert_array_equal(again.x, known.x)
     assert again.fun == known.fun
     pd.testing.assert_frame_equal(again.search.convergence, known.search.convergence)
@@ -189,14 +189,14 @@ def test_the_same_seed_gives_the_same_result(known, small_setup, tmp_path: Path)
     ("budget_eur = 1e8", "mean cost <= EUR 0.1 billion cannot be met even with every capacity "
      "lever at its minimum"),
 ])
-def test_an_infeasible_spec_names_the_constraint(small_setup, tmp_path: Path, extra: str,
+def test_an_infeasible_spec_names_the_constraint(small_session, tmp_path: Path, extra: str,
                                                  expected: str) -> None:
     from sdmodel.optimize.run import InfeasibleSpecError, optimize
 
     text = KNOWN.format(extra=extra).replace("coa_occupancy_share = 1.0\n", "")
     path = write_spec(tmp_path, text)
     with pytest.raises(InfeasibleSpecError) as err:
-        optimize(path, setup=small_setup, seed=1)
+        optimize(path, session=small_session, seed=1)
     assert str(path) in str(err.value) and expected in str(err.value)
 
 

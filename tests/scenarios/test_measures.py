@@ -205,8 +205,8 @@ def test_per_run_effect_sizes_give_one_series_per_run() -> None:
 
 
 @pytest.fixture(scope="module")
-def setup():
-    from sdmodel.analysis.compare import prepare
+def session():
+    from sdmodel.runs import prepare
 
     return prepare()
 
@@ -227,12 +227,12 @@ CAPACITY = {
 
 
 @pytest.fixture(scope="module")
-def runs(setup) -> dict[str, pd.DataFrame]:
-    from sdmodel.analysis.compare import run_scenarios
+def runs(session) -> dict[str, pd.DataFrame]:
+    from sdmodel.runs import run_scenarios
 
     scenarios = [Scenario(name, measures=tuple(m)) for name, m in CASES.items()]
     scenarios += [Scenario(f"capacity {n}", capacity=tuple(c)) for n, c in CAPACITY.items()]
-    return run_scenarios(scenarios, setup)
+    return run_scenarios(scenarios, session)
 
 
 def mean(runs, case: str, kpi: str, year: str = "2030") -> float:
@@ -313,22 +313,22 @@ def test_history_is_the_same_in_every_scenario(runs, name: str) -> None:
                                   check_exact=True)
 
 
-def test_batch_and_pysd_agree_for_all_measures(setup) -> None:
-    from sdmodel.analysis.compare import run_scenarios
+def test_batch_and_pysd_agree_for_all_measures(session) -> None:
+    from sdmodel.runs import run_scenarios
 
     scenario = Scenario("all", measures=tuple(at(name) for name in MEASURES))
-    batch = run_scenarios([scenario], setup)["all"]
-    pysd = run_scenarios([scenario], setup, engine="pysd")["all"]
+    batch = run_scenarios([scenario], session)["all"]
+    pysd = run_scenarios([scenario], session, engine="pysd")["all"]
     pd.testing.assert_frame_equal(batch, pysd, check_exact=False, rtol=1e-9, atol=1e-6)
 
 
-def test_unknown_engine_and_duplicate_names_are_refused(setup) -> None:
-    from sdmodel.analysis.compare import run_scenarios
+def test_unknown_engine_and_duplicate_names_are_refused(session) -> None:
+    from sdmodel.runs import run_scenarios
 
     with pytest.raises(AsielketenError, match="unknown engine"):
-        run_scenarios([Scenario("a")], setup, engine="vensim")
+        run_scenarios([Scenario("a")], session, engine="vensim")
     with pytest.raises(AsielketenError, match="must differ"):
-        run_scenarios([Scenario("a"), Scenario("a")], setup)
+        run_scenarios([Scenario("a"), Scenario("a")], session)
 
 
 # -- the border procedure added to the .mdl leaves the default run unchanged -----------------------

@@ -293,7 +293,7 @@ def test_custom_inflow_series_replaces_the_mpp_band(chain_model, tmp_path: Path)
     path = write(tmp_path, "[inflow]\nfirst_applications_per_month = "
                            "[['2026-01-01', 1000], ['2027-01-01', 2200]]\n")
     scenario = load_scenario(path, model=chain_model)
-    from sdmodel.scenarios.inputs import run_scenario_pysd
+    from sdmodel.runs import run_scenario_pysd
 
     result = run_scenario_pysd(chain_model, scenario, {}, until="2027-12")
     applications = result["asylum_first_applications"]

@@ -1,0 +1,195 @@
+"""The loaded-model session every job shares, and scenarios run on it.
+
+:func:`prepare` loads the model once: PySD for names, ranges, comments and the reference runs,
+the compiled batch simulator for running, and the calibrated constants every run starts from
+(:class:`Session`). :func:`run_scenarios` runs any number of scenarios on it and returns their
+monthly KPIs: as one vectorised batch run (``engine="batch"``, the default), or one PySD run
+each (``engine="pysd"``, the reference; ``tests/scenarios/test_measures.py`` checks that both
+agree). Every job (simulate, compare, uncertainty, optimize, briefing) starts here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
+
+import numpy as np
+
+from sdmodel.calendar import time_grid
+from sdmodel.data.fitted import Calibration, calibrated_constants
+from sdmodel.engine import Engine
+from sdmodel.errors import AsielketenError
+from sdmodel.scenarios.inputs import scenario_series
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sdmodel.engine.batch import BatchModel
+    from sdmodel.engine.model import ChainModel
+    from sdmodel.scenarios.scenario import Scenario
+
+ENGINES: tuple[str, ...] = get_args(Engine)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A model loaded once, with the constants its runs start from.
+
+    Attributes
+    ----------
+    model
+        The PySD model (names, ranges, comments; the reference runs).
+    batch
+        The compiled batch simulator of the same .mdl.
+    calibration
+        The constants every run starts from, with their origin.
+    defaults
+        Every constant's value in the .mdl.
+    limits
+        ``[min, max]`` of every constant that declares one.
+    """
+
+    model: ChainModel
+    batch: BatchModel
+    calibration: Calibration
+    defaults: dict[str, float]
+    limits: dict[str, tuple[float, float]]
+
+    def base(self, scenario: Scenario) -> dict[str, float]:
+        """Constants of a scenario without its measures: defaults, calibration, then [set]."""
+        return {**self.defaults, **self.calibration.values, **scenario.overrides}
+
+
+def prepare(model_path: Path | str | None = None, *, calibration: str | None = None) -> Session:
+    """Load the model (PySD and batch) and the calibration once.
+
+    Parameters
+    ----------
+    model_path
+        The .mdl file; default the project's model.
+    calibration
+        ``None``: the committed calibration (``calibration/fitted``) for the project's model;
+        ``"none"``: the model's defaults; else a calibration output folder.
+
+    Raises
+    ------
+    ModelFileError
+        If the .mdl cannot be read, translated or compiled.
+    DataFileError
+        If the calibration folder lacks its parameters.csv or manifest.json.
+    """
+    from sdmodel.engine.batch import BatchModel
+    from sdmodel.engine.model import ChainModel
+    from sdmodel.paths import DEFAULT_MDL
+
+    model = ChainModel.from_mdl(model_path)
+    batch = BatchModel.from_mdl(model.path)
+    constants = {k: float(v) for k, v in batch.constants.items() if np.ndim(v) == 0}
+    fitted = calibrated_constants(calibration, model_sha256=model.sha256,
+                                  is_default_model=model.path == DEFAULT_MDL)
+    return Session(model, batch, fitted, constants, model.limits())
+
+
+def run_scenarios(scenarios: Sequence[Scenario], session: Session, *, engine: Engine = "batch"
+                  ) -> dict[str, pd.DataFrame]:
+    """Run scenarios and return their monthly KPIs.
+
+    Parameters
+    ----------
+    scenarios
+        Loaded scenarios (names must be unique).
+    session
+        From :func:`prepare`.
+    engine
+        ``"batch"`` (all scenarios in one vectorised run) or ``"pysd"`` (one PySD run each, the
+        reference implementation).
+
+    Returns
+    -------
+    dict
+        Scenario name -> DataFrame indexed by month start, one column per KPI.
+
+    Raises
+    ------
+    AsielketenError
+        For an unknown engine or duplicate scenario names.
+    """
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise AsielketenError(f"scenario names must differ, got {', '.join(names)}; "
+                              "give each scenario file its own name")
+    if engine not in ENGINES:
+        raise AsielketenError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
+    if engine == "pysd":
+        return {s.name: run_scenario_pysd(session.model, s,
+                                          {**session.calibration.values, **s.overrides})
+                for s in scenarios}
+    return _run_batch(scenarios, session)
+
+
+def _run_batch(scenarios: Sequence[Scenario], session: Session) -> dict[str, pd.DataFrame]:
+    from sdmodel.engine.batch_kpis import run_monthly, to_frames
+
+    times = session.batch.time_grid()
+    n = len(scenarios)
+    bases = [session.base(s) for s in scenarios]
+    series = [scenario_series(s, base=b, times=times, limits=session.limits)
+              for s, b in zip(scenarios, bases, strict=True)]
+    params: dict[str, object] = {}
+    changed = set(session.calibration.values).union(*(s.overrides for s in scenarios))
+    for name in sorted(changed):
+        params[name] = np.array([b[name] for b in bases])
+    for name in sorted(set().union(*series)):
+        params[name] = np.column_stack([
+            s.get(name, np.full(len(times), b.get(name, np.nan)))
+            for s, b in zip(series, bases, strict=True)
+        ])
+    monthly = run_monthly(session.batch, params, n=n)
+    return to_frames(monthly, [s.name for s in scenarios])
+
+
+def pysd_params(constants: Mapping[str, float], series: Mapping[str, np.ndarray],
+                times: np.ndarray) -> dict[str, float | pd.Series]:
+    """Return PySD ``params``: constants as numbers, time-varying inputs as Series over time."""
+    import pandas as pd
+
+    params: dict[str, float | pd.Series] = dict(constants)
+    for name, values in series.items():
+        params[name] = pd.Series(np.asarray(values, dtype=float), index=np.asarray(times))
+    return params
+
+
+def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[str, float], *,
+                      until: str | None = None) -> pd.DataFrame:
+    """Run one scenario in PySD: ``constants`` plus the scenario's time-varying inputs.
+
+    Parameters
+    ----------
+    model
+        The PySD model.
+    scenario
+        Its measures, capacity funding and custom inflow become time series.
+    constants
+        Calibrated constants, the scenario's overrides and any ``--set`` values.
+    until
+        Last month, ``YYYY-MM`` (see :meth:`sdmodel.engine.model.ChainModel.run`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Monthly KPIs, as :meth:`~sdmodel.engine.model.ChainModel.run` returns them.
+    """
+    import warnings
+
+    if not (scenario.active_measures or scenario.capacity or scenario.inflow_series):
+        return model.run(dict(constants), until=until)
+    times = time_grid(model.final_time, model.time_step)
+    series = scenario_series(scenario, base=model.initial_values(constants), times=times,
+                             limits=model.limits())
+    if not series:  # nothing varies over time: the plain run
+        return model.run(dict(constants), until=until)
+    with warnings.catch_warnings():  # PySD warns when a constant becomes a time series
+        warnings.filterwarnings("ignore", message="Replacing a constant value")
+        return model.run(pysd_params(constants, series, times), until=until)
