@@ -1,30 +1,35 @@
-"""The ``asielketen`` command line: ``simulate``, ``compare`` and ``doc``.
+"""The ``asielketen`` command line: ``simulate``, ``calibrate``, ``compare``, ``optimize``,
+``briefing`` and ``doc``.
 
-Each command parses its options and calls the library; errors from the library
-(:class:`~sdmodel.errors.AsielketenError`) become one-line click errors with a non-zero exit.
-Heavy modules (PySD, pandas, matplotlib) are imported inside the commands, so ``--help`` is instant.
+Each command parses its options, checks that ``--out`` may be written, calls its job's one front
+door (``simulate``, ``calibrate``, ``compare``, ``optimize``, ``build_briefing``) and writes the
+job's files (``<job>_files(result)``) with their manifest through :func:`_write`: all at once or
+not at all. Errors from the library (:class:`~sdmodel.errors.AsielketenError`) become one-line
+click errors with a non-zero exit. There are no numerics here. Heavy modules (PySD, pandas,
+matplotlib, seaborn) are imported inside the commands, so ``--help`` is instant.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import shlex
 import shutil
-import textwrap
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import click
 
+from calibration.config import Method
+from sdmodel.engine import Engine, VariableKind
 from sdmodel.errors import AsielketenError
-from sdmodel.outputs.folder import build_manifest, check_out_dir, package_versions, write_outputs
-from sdmodel.scenarios.scenario import DEFAULT_SCENARIO, parse_set_option
+from sdmodel.figures.labels import Lang
+from sdmodel.outputs.folder import check_out_dir, write_outputs
+from sdmodel.outputs.manifest import package_versions
+from sdmodel.scenarios.overrides import parse_set_option
+from sdmodel.scenarios.scenario import DEFAULT_SCENARIO
 
-KINDS = ("stock", "flow", "auxiliary", "constant", "lookup")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -43,7 +48,7 @@ force_option = click.option(
     help="Replace an existing output folder (only after the new one is complete).",
 )
 lang_option = click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+    "--lang", type=click.Choice(get_args(Lang)), default="nl", show_default=True,
     help="Language of figure labels.",
 )
 
@@ -84,16 +89,24 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@contextmanager
-def _writing_to(out_dir: Path) -> Iterator[None]:
-    """Explain file-system errors while writing outputs in terms of --out."""
+def _write(out_dir: Path, files: Mapping[str, Callable[[Path], None]],
+           manifest: Mapping[str, Any], *, force: bool) -> None:
+    """Write a job's files and manifest to ``out_dir``, all or nothing; explain file-system
+    errors in terms of --out."""
     try:
-        yield
+        write_outputs(out_dir, files, force=force, manifest=manifest)
     except OSError as err:
         raise click.ClickException(
             f"cannot write the output folder {out_dir}: {err.strerror or err}"
             f"{f' ({err.filename})' if err.filename else ''}; choose another --out"
         ) from err
+
+
+def _warn_calibration(calibration: Any) -> None:
+    """Warn when the calibration was fitted to another version of the model."""
+    if calibration.model_matches is False:
+        click.echo(f"warning: the calibration in {calibration.note} was fitted to another "
+                   "version of the model; rerun 'asielketen calibrate'", err=True)
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -126,7 +139,8 @@ def _command_line(ctx: click.Context) -> str:
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_show_version, help="Show the versions and exit.")
 def main() -> None:
-    """The Dutch asylum chain as a system-dynamics model: simulate scenarios, list variables."""
+    """The Dutch asylum chain as a system-dynamics model: simulate, calibrate, compare and
+    optimise policy schedules, write the briefing, list the model's variables."""
 
 
 @main.command()
@@ -137,8 +151,8 @@ def main() -> None:
 @click.option("--until", metavar="YYYY-MM", default=None,
               help="Last month to simulate  [default: the model's final time]")
 @calibration_option
-@click.option("--engine", type=click.Choice(["batch", "pysd"]), default="batch", show_default=True,
-              help="The generated batch simulator, or PySD (the reference).")
+@click.option("--engine", type=click.Choice(get_args(Engine)), default="batch",
+              show_default=True, help="The generated batch simulator, or PySD (the reference).")
 @out_option
 @force_option
 @lang_option
@@ -147,49 +161,29 @@ def main() -> None:
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
     set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
-    engine: str, out_dir: Path, force: bool, lang: str,
+    engine: Engine, out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
-    from sdmodel.analysis.compare import describe
-    from sdmodel.analysis.simulate import run_simulation
-    from sdmodel.data.observations import data_sha256, load_observations
-    from sdmodel.figures.panels import overview_writer
-    from sdmodel.outputs.folder import results_csv_writer
+    from sdmodel.analysis.files import simulation_files, simulation_manifest
+    from sdmodel.analysis.simulate import simulate as run_simulation
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the run, not after it
     run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
                          calibration=calibration, until=until, engine=engine)
-    model, chosen, results = run.session.model, run.scenario, run.results
-    fitted = run.session.calibration
-    fit_record = {"calibration": fitted.note, "model_matches": fitted.model_matches}
-    overrides = {**fitted.values, **chosen.overrides}
-    parameters = {"scenario": chosen.name, "scenario_file": chosen.source, "until": until,
-                  "engine": engine, **fit_record, "overrides": overrides, "lang": lang,
-                  "schedule": describe([chosen])[0]}
-    manifest = build_manifest(model_path=model.path, model_sha256=model.sha256,
-                              data_sha256=data_sha256(), parameters=parameters, seed=None,
-                              command=_command_line(ctx))
-    files = {
-        "results.csv": results_csv_writer(results),
-        "kpi_overview.png": overview_writer(results, load_observations(), lang=lang,
-                                            subtitle=f"scenario: {chosen.name}",
-                                            model_sha256=model.sha256),
-    }
-    with _writing_to(out_dir):
-        write_outputs(out_dir, files, force=force, manifest=manifest)
+    files = simulation_files(run, lang=lang)
+    _write(out_dir, files, simulation_manifest(run, lang=lang, command=_command_line(ctx)),
+           force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {', '.join([*files, 'manifest.json'])} to {out_dir} in {elapsed:.1f} s")
-    if fitted.model_matches is False:
-        click.echo(f"warning: the calibration in {fitted.note} was fitted to another "
-                   "version of the model; rerun 'asielketen calibrate'", err=True)
+    _warn_calibration(run.session.calibration)
 
 
 @main.command()
 @model_option
 @click.option("--until", metavar="YYYY-MM-DD", default=None,
               help="Back-test: fit to observations before this date, score the ones after.")
-@click.option("--method", type=click.Choice(["lsq", "de"]), default=None,
+@click.option("--method", type=click.Choice(get_args(Method)), default=None,
               help="Multi-start least squares or differential evolution  "
                    "[default: calibration.toml]")
 @click.option("--seed", type=int, default=None,
@@ -206,20 +200,21 @@ def simulate(
 @click.pass_context
 @user_errors
 def calibrate(
-    ctx: click.Context, model_path: Path | None, until: str | None, method: str | None,
+    ctx: click.Context, model_path: Path | None, until: str | None, method: Method | None,
     seed: int | None, starts: int | None, bootstrap: int | None, config_path: Path | None,
-    out_dir: Path, force: bool, lang: str,
+    out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Fit the model to the observations; write parameters, fit report and figures to --out."""
-    from calibration.command import run_calibration, summary
+    from calibration.command import calibrate as run_calibration
+    from calibration.command import summary
+    from calibration.files import calibration_files
 
-    with _writing_to(out_dir):
-        result = run_calibration(
-            out_dir=out_dir, until=until, method=method, seed=seed, starts=starts,
-            bootstrap=bootstrap, force=force, config_path=config_path, model_path=model_path,
-            lang=lang, progress=True, command=_command_line(ctx),
-        )
-    click.echo(summary(result), nl=False)
+    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    result = run_calibration(until=until, method=method, seed=seed, starts=starts,
+                             bootstrap=bootstrap, config_path=config_path,
+                             model_path=model_path, progress=True, command=_command_line(ctx))
+    _write(out_dir, calibration_files(result, lang=lang), result.manifest, force=force)
+    click.echo(summary(result, out_dir=out_dir), nl=False)
 
 
 @main.command()
@@ -238,42 +233,27 @@ def calibrate(
 @user_errors
 def compare(
     ctx: click.Context, scenarios: tuple[str, ...], model_path: Path | None, out_dir: Path,
-    force: bool, lang: str, samples: int, seed: int | None, calibration: str | None,
+    force: bool, lang: Lang, samples: int, seed: int | None, calibration: str | None,
 ) -> None:
     """Run scenarios side by side with the calibrated parameters; write kpis.csv and figures.
 
     SCENARIO is a name in models/scenarios/ (e.g. baseline, alle-maatregelen, gefaseerd) or a
-    scenario TOML file.
+    scenario TOML file. With --samples N the scenarios also get uncertainty bands.
     """
-    from sdmodel.analysis import compare as comparing
-    from sdmodel.analysis.uncertainty import run_uncertainty
-    from sdmodel.data.observations import data_sha256
+    from sdmodel.analysis.compare import compare as run_comparison
+    from sdmodel.analysis.files import comparison_files, comparison_manifest
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
-    result = comparing.compare(scenarios, model_path=model_path, calibration=calibration)
-    bands = None
-    if samples:
-        bands = run_uncertainty(result.scenarios, result.session, samples=samples, seed=seed)
-    session = result.session
-    parameters = {"scenarios": comparing.describe(result.scenarios),
-                  "calibration": session.calibration.note,
-                  "calibration_model_matches": session.calibration.model_matches,
-                  "calibration_values": session.calibration.values, "samples": samples,
-                  "lang": lang}
-    manifest = build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
-                              data_sha256=data_sha256(), parameters=parameters,
-                              seed=bands.seed if bands is not None else None,
-                              command=_command_line(ctx))
-    files = comparing.comparison_files(result, uncertainty=bands, lang=lang)
-    with _writing_to(out_dir):
-        write_outputs(out_dir, files, force=force, manifest=manifest)
+    result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
+                            samples=samples, seed=seed)
+    files = comparison_files(result, lang=lang)
+    _write(out_dir, files, comparison_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {len(files) + 1} files (kpis.csv, comparison.png, ...) to {out_dir} "
                f"in {elapsed:.1f} s")
-    if session.calibration.model_matches is False:
-        click.echo(f"warning: the calibration in {session.calibration.note} was fitted to another "
-                   "version of the model; rerun 'asielketen calibrate'", err=True)
+    _warn_calibration(result.session.calibration)
 
 
 @main.command()
@@ -297,7 +277,7 @@ def compare(
 def optimize(
     ctx: click.Context, spec: str, model_path: Path | None, max_evals: int | None,
     futures: int | None, seed: int | None, calibration: str | None, out_dir: Path,
-    force: bool, lang: str,
+    force: bool, lang: Lang,
 ) -> None:
     """Search the phased schedule and capacity funding of an optimisation spec.
 
@@ -305,20 +285,15 @@ def optimize(
     Writes schedule.csv, capacity_plan.csv, kpis.csv, pareto.csv, convergence.csv,
     ensemble_band.csv, the figures and manifest.json to --out.
     """
-    from sdmodel.data.observations import data_sha256
-    from sdmodel.optimize.files import manifest_parameters, optimization_files, summary
+    from sdmodel.optimize.files import optimization_files, optimization_manifest, summary
     from sdmodel.optimize.run import optimize as run_optimization
 
     check_out_dir(out_dir, force=force)  # fail before the search, not after it
     result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
                               model_path=model_path, calibration=calibration, progress=True)
-    manifest = build_manifest(model_path=result.session.model.path,
-                              model_sha256=result.session.model.sha256, data_sha256=data_sha256(),
-                              parameters=manifest_parameters(result, lang=lang),
-                              seed=result.seed, command=_command_line(ctx))
     files = optimization_files(result, lang=lang)
-    with _writing_to(out_dir):
-        write_outputs(out_dir, files, force=force, manifest=manifest)
+    _write(out_dir, files, optimization_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
     click.echo(summary(result), nl=False)
     click.echo(f"wrote {len(files) + 1} files (schedule.csv, kpis.csv, gantt.png, ...) to "
                f"{out_dir}")
@@ -328,12 +303,14 @@ def optimize(
 
 @main.command()
 @model_option
-@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only variables of this kind.")
+@click.option("--kind", type=click.Choice(get_args(VariableKind)), default=None,
+              help="Only variables of this kind.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
               show_default=True, help="Readable table, or CSV for spreadsheets.")
 @user_errors
-def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
+def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
     """List the model's variables with kind, units, range and source."""
+    from sdmodel.engine.doc import doc_table
     from sdmodel.engine.model import ChainModel
 
     table = ChainModel.from_mdl(model_path).doc()
@@ -342,7 +319,8 @@ def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
     if fmt == "csv":
         click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
     else:
-        click.echo(_doc_table(table.to_dict(orient="records")))
+        width = max(shutil.get_terminal_size((120, 24)).columns, 80)
+        click.echo(doc_table(table.to_dict(orient="records"), width=width))
 
 
 @main.command()
@@ -361,69 +339,25 @@ def doc(model_path: Path | None, kind: str | None, fmt: str) -> None:
 @user_errors
 def briefing(
     ctx: click.Context, model_path: Path | None, scenarios: tuple[str, ...],
-    optimized: Path | None, lang: str, out_dir: Path, force: bool,
+    optimized: Path | None, lang: Lang, out_dir: Path, force: bool,
 ) -> None:
     """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
-    from sdmodel.briefing.build import DEFAULT_SCENARIOS, briefing_files, build_briefing
+    from sdmodel.briefing.build import (
+        DEFAULT_SCENARIOS,
+        briefing_files,
+        briefing_manifest,
+        build_briefing,
+    )
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
                             model_path=model_path)
-    manifest = build_manifest(model_path=result.model_path, model_sha256=result.model_sha256,
-                              data_sha256=result.data_sha256, parameters=result.parameters,
-                              seed=result.seed, command=_command_line(ctx))
-    files = briefing_files(result)
-    with _writing_to(out_dir):
-        write_outputs(out_dir, files, force=force, manifest=manifest)
+    _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
+           force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote briefing.pdf ({result.page_count} pages), {len(result.figures)} figures "
                f"(PNG and SVG), kpis.csv and findings.csv to {out_dir} in {elapsed:.1f} s")
-
-
-# -- formatting ------------------------------------------------------------------------------------
-
-
-def _doc_table(rows: list[dict[str, Any]]) -> str:
-    """Columns name | kind | units | range | source, with long names and sources wrapped."""
-    width = max(shutil.get_terminal_size((120, 24)).columns, 80)
-    cells = [
-        [str(r.get("name", "")), str(r.get("kind", "")), str(r.get("units", "") or ""),
-         _range(r.get("min"), r.get("max")), str(r.get("comment", "") or "")]
-        for r in rows
-    ]
-    header = ["name", "kind", "units", "range", "source / comment"]
-    widths = [min(max([len(h)] + [len(c[i]) for c in cells]), cap)
-              for i, (h, cap) in enumerate(zip(header[:4], (36, 11, 18, 18), strict=True))]
-    widths.append(max(width - sum(widths) - 2 * len(widths), 20))
-    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
-    for cell in cells:
-        lines.append(_row(cell, widths))
-    lines.append(f"{len(rows)} variables")
-    return "\n".join(lines)
-
-
-def _row(cells: list[str], widths: list[int]) -> str:
-    wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
-    height = max(len(w) for w in wrapped)
-    padded = [w + [""] * (height - len(w)) for w in wrapped]
-    lines = zip(*padded, strict=True)
-    return "\n".join(
-        "  ".join(c.ljust(n) for c, n in zip(line, widths, strict=True)).rstrip() for line in lines
-    )
-
-
-def _range(low: Any, high: Any) -> str:
-    def fmt(value: Any) -> str:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return "?"
-        return "?" if math.isnan(number) else f"{number:g}"
-
-    if fmt(low) == "?" and fmt(high) == "?":
-        return ""
-    return f"[{fmt(low)}, {fmt(high)}]"
 
 
 if __name__ == "__main__":

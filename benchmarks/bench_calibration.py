@@ -21,9 +21,9 @@ def main() -> None:
     from calibration.intervals import bootstrap
     from calibration.problem import Problem
 
-    ctx = prepare(evaluator="batch")
-    batch: Problem = ctx["problem"]
-    pysd = Problem(batch.parameters, batch.objective, PySDEvaluator(ctx["model"]))
+    inputs = prepare(evaluator="batch")
+    batch: Problem = inputs.problem
+    pysd = Problem(batch.parameters, batch.objective, PySDEvaluator(inputs.model))
     unit = batch.to_unit(np.array([p.start for p in batch.parameters]))
     n_runs = len(unit) + 1
 

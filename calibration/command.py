@@ -1,8 +1,11 @@
-"""``asielketen calibrate``: fit, intervals, diagnostics, optional back-test, and the output folder.
+"""``asielketen calibrate``: the fit, its intervals and diagnostics, and an optional back-test.
 
-:func:`run_calibration` is what the CLI calls. It validates everything (output folder, model,
-observations, calibration.toml, options) before the search starts, and writes the folder all at
-once through :func:`sdmodel.outputs.folder.write_outputs`, so a failure leaves nothing behind.
+:func:`calibrate` is the front door. It loads and validates everything (model, observations,
+calibration.toml, options) in :func:`prepare` before the search starts, fits, computes the
+intervals, the statistics per series and the back-test, and returns a frozen
+:class:`CalibrationResult` with scipy's fields. :func:`calibration.files.calibration_files` turns
+it into the output folder, which the CLI writes all at once
+(:func:`sdmodel.outputs.folder.write_outputs`), so a failure leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -11,25 +14,120 @@ import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from calibration.backtest import Backtest, parse_cutoff, score, split_rows
-from calibration.config import CalibrationConfig, ParameterSpec, load_config
+from calibration.config import METHODS, CalibrationConfig, Method, ParameterSpec, load_config
 from calibration.diagnostics import row_table, series_statistics
-from calibration.fit import METHODS, FitResult, fit
+from calibration.evaluate import EvaluatorKind
+from calibration.fit import FitResult, fit
 from calibration.intervals import Intervals, intervals
 from calibration.objective import Objective, select_rows
 from calibration.problem import Problem
 from sdmodel.errors import AsielketenError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from sdmodel.engine.model import ChainModel
+    from sdmodel.figures.fit import Curve
 
-@dataclass
+
+@dataclass(frozen=True)
+class FitInputs:
+    """What a calibration fits, loaded and checked (the result of :func:`prepare`).
+
+    Attributes
+    ----------
+    model
+        The PySD model.
+    config
+        calibration.toml, validated against the model and the data.
+    observations
+        The preferred observation rows.
+    used, not_used
+        The rows of the fitted series, and the rows left out with the reason.
+    cutoff
+        The back-test cutoff (``None`` without a back-test).
+    held_back, straddling
+        Rows after the cutoff (scored, not fitted), and how many straddle it.
+    problem
+        Parameters, objective (on the rows fitted) and evaluator together.
+    """
+
+    model: ChainModel
+    config: CalibrationConfig
+    observations: pd.DataFrame
+    used: pd.DataFrame
+    not_used: pd.DataFrame
+    cutoff: pd.Timestamp | None
+    held_back: pd.DataFrame
+    straddling: int
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class FitFigures:
+    """What the fit figures draw: each series' curve, the rows shown (``fitted`` marks the rows
+    of the fit) and the back-test cutoff."""
+
+    curves: dict[str, Curve]
+    rows: pd.DataFrame
+    cutoff: pd.Timestamp | None
+    confidence: float
+
+
+@dataclass(frozen=True)
 class CalibrationResult:
-    """Everything :func:`run_calibration` computed and wrote."""
+    """The result of :func:`calibrate`, with the fields of :class:`scipy.optimize.OptimizeResult`.
 
+    Attributes
+    ----------
+    x
+        Estimated parameter values (model units), in ``fit.names`` order.
+    fun
+        Weighted pseudo-residuals at ``x`` (one per observation row).
+    cost
+        ``0.5 * sum(fun ** 2)``.
+    success, message
+        From the search that produced ``x``.
+    nfev
+        Model runs of the search.
+    fit
+        The search (starts, Jacobian, method, seed).
+    intervals
+        Bootstrap and Wald intervals, identification.
+    parameters
+        The estimated parameters as configured (bounds, tied constants).
+    statistics
+        Fit statistics per series (MAPE, R2, RMSE, Theil).
+    rows
+        Every fitted observation row with the model value and band.
+    not_used_summary
+        The observations left out, per series and reason.
+    backtest
+        The back-test (``None`` without ``until``).
+    warnings
+        Parameters at a bound, weakly identified or correlated; a search that did not converge.
+    manifest
+        The run manifest of the output folder.
+    evaluator
+        ``"batch"`` or ``"pysd"``.
+    config_text
+        calibration.toml as used.
+    figures
+        What the fit figures draw (``None`` when they were not asked for).
+    wall_time, timings
+        Seconds in all, and per step.
+    """
+
+    x: np.ndarray
+    fun: np.ndarray
+    cost: float
+    success: bool
+    message: str
+    nfev: int
     fit: FitResult
     intervals: Intervals
     parameters: tuple[ParameterSpec, ...]
@@ -37,11 +135,12 @@ class CalibrationResult:
     rows: pd.DataFrame
     not_used_summary: pd.DataFrame
     backtest: Backtest | None
-    warnings: list[str]
+    warnings: tuple[str, ...]
     manifest: dict[str, Any]
-    out_dir: Path | None
     evaluator: str
-    wall_time: float
+    config_text: str
+    figures: FitFigures | None = None
+    wall_time: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
     def parameter_frame(self) -> pd.DataFrame:
@@ -57,28 +156,17 @@ class CalibrationResult:
         return pd.concat([t, pd.DataFrame(tied)], ignore_index=True) if tied else t
 
 
-def _csv_writer(frame: pd.DataFrame, *, index: bool = False):
-    def write(path: Path) -> None:
-        frame.to_csv(path, index=index, lineterminator="\n", float_format="%.10g")
-
-    return write
-
-
-def _text_writer(text: str):
-    def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    return write
-
-
 def prepare(
-    *, config_path: Path | None = None, observations_path: Path | None = None,
-    model_path: Path | None = None, until: str | None = None, evaluator: str = "auto",
-) -> dict[str, Any]:
+    *, config_path: Path | str | None = None, observations_path: Path | str | None = None,
+    model_path: Path | str | None = None, until: str | None = None,
+    evaluator: EvaluatorKind = "auto",
+) -> FitInputs:
     """Load and validate model, observations and calibration.toml; build the problem.
 
-    Returns a dict with ``model``, ``config``, ``observations``, ``used`` (all fitted-series
-    rows), ``not_used``, ``cutoff``, ``problem`` and ``evaluator``.
+    Raises
+    ------
+    AsielketenError
+        For a model, data file or calibration.toml with an error, or a bad ``until``.
     """
     from calibration.evaluate import make_evaluator, model_constants
     from sdmodel.data.observations import load_observations
@@ -92,54 +180,31 @@ def prepare(
     used, not_used = select_rows(observations, config)
     fitted, held_back, straddling = (used, used.iloc[:0], 0) if cutoff is None else split_rows(
         used, cutoff)
-    evaluator_ = make_evaluator(model, kind=evaluator)
     objective = Objective.build(fitted, config, time_step=model.time_step)
-    problem = Problem(config.parameters, objective, evaluator_)
-    return {"model": model, "config": config, "observations": observations, "used": used,
-            "not_used": not_used, "cutoff": cutoff, "held_back": held_back,
-            "straddling": straddling, "problem": problem, "evaluator": evaluator_}
+    problem = Problem(config.parameters, objective, make_evaluator(model, kind=evaluator))
+    return FitInputs(model, config, observations, used, not_used, cutoff, held_back, straddling,
+                     problem)
 
 
-def _curves(problem: Problem, config: CalibrationConfig, theta: np.ndarray, reps: np.ndarray,
-            final_time: float, confidence: float) -> dict:
-    from sdmodel.calendar import time_grid
-    from sdmodel.figures.fit import series_curve
-
-    variables = sorted({v for s in config.series.values() for v in s.variables})
-    sets = np.vstack([theta[None, :], reps]) if len(reps) else theta[None, :]
-    outputs = problem.evaluator.simulate(problem.model_params(sets), n=len(sets),
-                                         variables=variables, final_time=final_time)
-    times = time_grid(final_time, problem.evaluator.time_step)
-    best = {v: a[:, :1] for v, a in outputs.items()}
-    rest = {v: a[:, 1:] for v, a in outputs.items()} if len(reps) > 1 else None
-    return {name: series_curve(spec, times, best, rest, confidence=confidence)
-            for name, spec in config.series.items()}
-
-
-def run_calibration(
+def calibrate(
     *,
-    out_dir: Path | str | None,
     until: str | None = None,
-    method: str | None = None,
+    method: Method | None = None,
     seed: int | None = None,
     starts: int | None = None,
     bootstrap: int | None = None,
-    force: bool = False,
     config_path: Path | str | None = None,
     observations_path: Path | str | None = None,
     model_path: Path | str | None = None,
-    evaluator: str = "auto",
-    lang: str = "nl",
+    evaluator: EvaluatorKind = "auto",
     figures: bool = True,
     progress: bool = False,
     command: str = "asielketen calibrate",
 ) -> CalibrationResult:
-    """Calibrate the model and write the result folder.
+    """Calibrate the model: fit, intervals, statistics, and the back-test with ``until``.
 
     Parameters
     ----------
-    out_dir
-        Folder to create (``None``: compute only, write nothing).
     until
         Back-test cutoff ``YYYY-MM-DD``: fit to rows ending before it, score the rows after.
     method
@@ -149,55 +214,42 @@ def run_calibration(
         (``None`` there means unseeded).
     starts, bootstrap
         Least-squares starts and bootstrap refits; defaults from calibration.toml.
-    force
-        Replace an existing ``out_dir``.
     config_path, observations_path, model_path
         Other files than the project's calibration.toml, observations.csv and .mdl.
     evaluator
         ``"auto"`` (batch simulator when available), ``"batch"`` or ``"pysd"``.
-    lang
-        Figure language, ``"nl"`` or ``"en"``.
     figures
-        Write the figures (``fit_*.png``).
+        Compute the curves of the fit figures (``fit_*.png``).
     progress
         Show progress bars on stderr.
     command
         The command line, recorded in the manifest.
 
-    Returns
-    -------
-    CalibrationResult
-
     Raises
     ------
     AsielketenError
-        For any invalid input (the message names the file and key or option); nothing is
-        written then.
+        For any invalid input (the message names the file and key or option), before the
+        search starts.
     """
     from sdmodel.data.observations import data_sha256
-    from sdmodel.figures.labels import check_lang
-    from sdmodel.outputs.folder import build_manifest, check_out_dir, write_outputs
+    from sdmodel.outputs.manifest import build_manifest
 
     started = time.perf_counter()
-    if out_dir is not None:
-        check_out_dir(out_dir, force=force)
-    check_lang(lang)
     if method is not None and method not in METHODS:
         raise AsielketenError(f"--method {method} is not one of {', '.join(METHODS)}")
     for name, value in (("--starts", starts), ("--bootstrap", bootstrap)):
         if value is not None and value < (1 if name == "--starts" else 0):
             raise AsielketenError(f"{name} {value} is too small; give a positive number")
-    ctx = prepare(config_path=config_path, observations_path=observations_path,
-                  model_path=model_path, until=until, evaluator=evaluator)
-    config: CalibrationConfig = ctx["config"]
-    problem: Problem = ctx["problem"]
+    inputs = prepare(config_path=config_path, observations_path=observations_path,
+                     model_path=model_path, until=until, evaluator=evaluator)
+    config, problem = inputs.config, inputs.problem
     settings = config.fit
     method = method or settings.method
     seed = settings.seed if seed is None else seed
     starts = settings.starts if starts is None else starts
     bootstrap = settings.bootstrap if bootstrap is None else bootstrap
-    if ctx["cutoff"] is not None and ctx["held_back"].empty:
-        raise AsielketenError(f"--until {ctx['cutoff'].date()} holds back no observation of the "
+    if inputs.cutoff is not None and inputs.held_back.empty:
+        raise AsielketenError(f"--until {inputs.cutoff.date()} holds back no observation of the "
                               "fitted series; choose an earlier cutoff")
     timings: dict[str, float] = {}
 
@@ -219,79 +271,52 @@ def run_calibration(
     rows = row_table(objective.rows, pred[:, 0], band=band)
     stats = series_statistics(objective.rows, pred[:, 0])
     backtest = None
-    if ctx["cutoff"] is not None:
-        backtest = score(ctx["held_back"], config, evaluator=problem.evaluator, problem=problem,
-                         theta=result.x, replicates=iv.replicates, cutoff=ctx["cutoff"],
-                         straddling=ctx["straddling"], confidence=settings.confidence)
+    if inputs.cutoff is not None:
+        backtest = score(inputs.held_back, config, evaluator=problem.evaluator, problem=problem,
+                         theta=result.x, replicates=iv.replicates, cutoff=inputs.cutoff,
+                         straddling=inputs.straddling, confidence=settings.confidence)
     warnings = iv.warnings()
     if not result.success:
         warnings.append(f"the best least-squares run stopped before converging ({result.message});"
                         " raise max_nfev in calibration.toml [fit]")
-
-    model = ctx["model"]
-    manifest = build_manifest(
-        model_path=model.path, model_sha256=model.sha256, data_sha256=data_sha256(),
-        parameters={"method": method, "starts": starts, "bootstrap": bootstrap,
-                    "until": str(ctx["cutoff"].date()) if ctx["cutoff"] is not None else None,
-                    "evaluator": problem.evaluator.kind, "config": str(config.path),
-                    "confidence": settings.confidence, "max_nfev": settings.max_nfev,
-                    "estimates": result.params, "cost": result.cost,
-                    "model_runs": problem.nfev},
-        seed=seed, command=command)
-    not_used = objective.not_used_summary(ctx["not_used"])
-    out = CalibrationResult(
-        fit=result, intervals=iv, parameters=config.parameters, statistics=stats, rows=rows,
-        not_used_summary=not_used, backtest=backtest, warnings=warnings, manifest=manifest,
-        out_dir=Path(out_dir) if out_dir is not None else None, evaluator=problem.evaluator.kind,
-        wall_time=0.0, timings=timings)
-    if out_dir is None:
-        out.wall_time = time.perf_counter() - started
-        return out
-
-    files: dict[str, Any] = {
-        "parameters.csv": _csv_writer(out.parameter_frame()),
-        "statistics.csv": _csv_writer(stats, index=True),
-        "observations_fit.csv": _csv_writer(rows),
-        "starts.csv": _csv_writer(result.starts),
-        "bootstrap.csv": _csv_writer(pd.DataFrame(iv.replicates, columns=result.names)),
-        "identification.csv": _csv_writer(iv.information, index=True),
-        "calibration.toml": _text_writer(config.path.read_text(encoding="utf-8")),
-    }
-    if backtest is not None:
-        files["backtest.csv"] = _csv_writer(backtest.rows)
-        files["backtest_statistics.csv"] = _csv_writer(backtest.statistics, index=True)
-    if figures:
-        files.update(_figure_writers(ctx, problem, result, iv, lang=lang))
-    out.wall_time = time.perf_counter() - started
-    out.manifest["parameters"]["wall_time_s"] = round(out.wall_time, 1)
-    from calibration.report import render
-
-    files["fit_report.md"] = _text_writer(render(out))
-    write_outputs(out_dir, files, force=force, manifest=out.manifest)
-    return out
+    parameters = {"method": method, "starts": starts, "bootstrap": bootstrap,
+                  "until": str(inputs.cutoff.date()) if inputs.cutoff is not None else None,
+                  "evaluator": problem.evaluator.kind, "config": str(config.path),
+                  "confidence": settings.confidence, "max_nfev": settings.max_nfev,
+                  "estimates": result.params, "cost": result.cost,
+                  "model_runs": problem.nfev}
+    drawn = _figures(inputs, result, iv) if figures else None
+    wall_time = time.perf_counter() - started
+    parameters["wall_time_s"] = round(wall_time, 1)
+    model = inputs.model
+    manifest = build_manifest(model_path=model.path, model_sha256=model.sha256,
+                              data_sha256=data_sha256(), parameters=parameters, seed=seed,
+                              command=command)
+    return CalibrationResult(
+        x=result.x, fun=result.fun, cost=result.cost, success=result.success,
+        message=result.message, nfev=result.nfev, fit=result, intervals=iv,
+        parameters=config.parameters, statistics=stats, rows=rows,
+        not_used_summary=objective.not_used_summary(inputs.not_used), backtest=backtest,
+        warnings=tuple(warnings), manifest=manifest, evaluator=problem.evaluator.kind,
+        config_text=config.path.read_text(encoding="utf-8"), figures=drawn,
+        wall_time=wall_time, timings=timings)
 
 
-def _figure_writers(ctx: dict, problem: Problem, result: FitResult, iv: Intervals, *,
-                    lang: str) -> dict[str, Any]:
-    from sdmodel.figures.fit import overview_writer, series_figure_writer
+def _figures(inputs: FitInputs, result: FitResult, iv: Intervals) -> FitFigures:
+    from calibration.curves import fitted_curves
 
-    config: CalibrationConfig = ctx["config"]
-    cutoff = ctx["cutoff"]
-    shown = pd.concat([ctx["used"].assign(fitted=True)], ignore_index=True)
+    cutoff, problem = inputs.cutoff, inputs.problem
+    shown = pd.concat([inputs.used.assign(fitted=True)], ignore_index=True)
     if cutoff is not None:
         shown["fitted"] = shown["period_end"] < cutoff
     final_time = max(problem.objective.final_time, float(np.ceil(shown["t1"].max())) + 1.0)
-    curves = _curves(problem, config, result.x, iv.replicates, final_time, iv.confidence)
-    writers = {f"fit_{name}.png": series_figure_writer(
-        name, curve, shown[shown["series"] == name], lang=lang, confidence=iv.confidence,
-        cutoff=cutoff) for name, curve in curves.items()}
-    writers["fit_overview.png"] = overview_writer(curves, shown, lang=lang,
-                                                  confidence=iv.confidence, cutoff=cutoff)
-    return writers
+    curves = fitted_curves(problem, inputs.config, result.x, iv.replicates, final_time,
+                           iv.confidence)
+    return FitFigures(curves, shown, cutoff, iv.confidence)
 
 
-def summary(result: CalibrationResult) -> str:
-    """A few lines for the terminal: estimates with intervals and the output folder."""
+def summary(result: CalibrationResult, *, out_dir: Path | str | None = None) -> str:
+    """A few lines for the terminal: estimates with intervals, the back-test, the folder."""
     buf = io.StringIO()
     t = result.intervals.table
     for name, row in t.iterrows():
@@ -301,6 +326,6 @@ def summary(result: CalibrationResult) -> str:
         mape = result.backtest.statistics["mape"]
         buf.write(f"back-test after {result.backtest.cutoff.date()}: median MAPE "
                   f"{np.nanmedian(mape):.1f}% over {len(mape)} series\n")
-    if result.out_dir is not None:
-        buf.write(f"wrote {result.out_dir} in {result.wall_time:.0f} s\n")
+    if out_dir is not None:
+        buf.write(f"wrote {Path(out_dir)} in {result.wall_time:.0f} s\n")
     return buf.getvalue()

@@ -15,16 +15,19 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sdmodel.errors import DataFileError, UnknownVariableError, did_you_mean
+from sdmodel.names import Aggregation
 from sdmodel.paths import CALIBRATION_CONFIG
 
 ERRORS = ("log", "relative")
 LOSSES = ("linear", "soft_l1", "huber", "cauchy", "arctan")
 BOUND_ROWS = ("one_sided", "downweight", "exact")
-AGGREGATIONS = ("stock", "flow", "ratio")
-METHODS = ("lsq", "de")
+AGGREGATIONS: tuple[str, ...] = get_args(Aggregation)
+Method = Literal["lsq", "de"]
+"""The search: multi-start least squares, or differential evolution polished by least squares."""
+METHODS: tuple[str, ...] = get_args(Method)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class SeriesSpec:
 
     name: str
     variables: tuple[str, ...]  # summed
-    aggregation: str  # "stock", "flow" or "ratio"
+    aggregation: Aggregation
     scale: float = 1.0
     weight: float = 1.0
     exclude_lines: tuple[int, ...] = ()
@@ -75,7 +78,7 @@ class Settings:
 class FitSettings:
     """Defaults of the search (see ``[fit]``); the command line may override them."""
 
-    method: str = "lsq"
+    method: Method = "lsq"
     starts: int = 16
     seed: int | None = 20260101
     max_nfev: int = 100

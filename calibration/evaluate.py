@@ -16,7 +16,7 @@ every TIME STEP from 0 to ``final_time`` as an array ``(time, run)``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 import numpy as np
 
@@ -27,6 +27,8 @@ from sdmodel.errors import AsielketenError
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.engine.model import ChainModel
 
+EvaluatorKind = Literal["auto", "batch", "pysd"]
+"""The batch simulator (``"auto"``: when it imports) or PySD, one run at a time."""
 Params = Mapping[str, np.ndarray]
 """Constant name -> values, one per run (shape ``(n,)``)."""
 
@@ -102,7 +104,7 @@ def batch_available() -> bool:
     return True
 
 
-def make_evaluator(model: ChainModel, *, kind: str = "auto") -> Evaluator:
+def make_evaluator(model: ChainModel, *, kind: EvaluatorKind = "auto") -> Evaluator:
     """Return an evaluator for ``model``'s .mdl.
 
     Parameters
@@ -117,8 +119,9 @@ def make_evaluator(model: ChainModel, *, kind: str = "auto") -> Evaluator:
     AsielketenError
         If ``kind`` is unknown, or ``"batch"`` is asked for and not available.
     """
-    if kind not in ("auto", "batch", "pysd"):
-        raise AsielketenError(f"evaluator '{kind}' is not one of auto, batch, pysd")
+    if kind not in get_args(EvaluatorKind):
+        raise AsielketenError(f"evaluator '{kind}' is not one of "
+                              f"{', '.join(get_args(EvaluatorKind))}")
     if kind == "pysd" or (kind == "auto" and not batch_available()):
         return PySDEvaluator(model)
     if not batch_available():

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from calibration.config import METHODS, Method
 from calibration.problem import Problem
 from sdmodel.errors import AsielketenError
-
-METHODS = ("lsq", "de")
 
 
 @dataclass
@@ -59,7 +58,7 @@ class FitResult:
     unit: np.ndarray
     jac: np.ndarray
     starts: pd.DataFrame
-    method: str
+    method: Method
     seed: int | None
     wall_time: float = 0.0
     extra: dict = field(default_factory=dict)
@@ -145,7 +144,7 @@ def _run_de(problem: Problem, *, popsize: int, maxiter: int, seed: int | None,
 def fit(
     problem: Problem,
     *,
-    method: str = "lsq",
+    method: Method = "lsq",
     starts: int = 6,
     seed: int | None = None,
     max_nfev: int = 40,

@@ -166,13 +166,13 @@ def test_force_replaces_the_out_folder(fast_model, tmp_path: Path) -> None:
 def test_failure_while_writing_leaves_nothing_half_written(
     fast_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
 ) -> None:
-    import sdmodel.figures.panels
+    import sdmodel.figures.style
 
     def broken_save(fig, path, **kwargs):
         Path(path).write_bytes(b"half a png")
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(sdmodel.figures.panels, "save_figure", broken_save)
+    monkeypatch.setattr(sdmodel.figures.style, "save_figure", broken_save)
     out = tmp_path / "run"
     if existing:
         make_old_output(out)

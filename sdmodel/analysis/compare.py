@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +62,8 @@ class Comparison:
         Long table ``scenario, year, actor, cost_eur`` for the years of the scenario period.
     session
         The model, calibration and defaults used.
+    uncertainty
+        The uncertainty bands over the same scenarios (``samples > 0``), or ``None``.
     """
 
     scenarios: tuple[Scenario, ...]
@@ -69,6 +71,12 @@ class Comparison:
     kpis: pd.DataFrame
     costs: pd.DataFrame
     session: Session
+    uncertainty: Uncertainty | None = None
+
+    @property
+    def samples(self) -> int:
+        """Latin-hypercube samples per scenario behind the bands (0 without them)."""
+        return 0 if self.uncertainty is None else len(self.uncertainty.design)
 
 
 def kpi_table(results: dict[str, pd.DataFrame], scenarios: Sequence[Scenario]) -> pd.DataFrame:
@@ -145,6 +153,8 @@ def compare(
     calibration: str | None = None,
     session: Session | None = None,
     engine: Engine = "batch",
+    samples: int = 0,
+    seed: int | None = None,
 ) -> Comparison:
     """Load scenarios by name or file, run them with the calibrated parameters, summarise them.
 
@@ -161,11 +171,17 @@ def compare(
         A prepared model (see :func:`sdmodel.runs.prepare`), to reuse across calls.
     engine
         ``"batch"`` or ``"pysd"`` (see :func:`sdmodel.runs.run_scenarios`).
+    samples
+        Latin-hypercube samples of the assumptions per scenario for uncertainty bands
+        (:func:`sdmodel.analysis.uncertainty.run_uncertainty`); 0 for none.
+    seed
+        Seed of the sample design; ``None`` draws one (recorded in the bands).
 
     Raises
     ------
     AsielketenError
-        For no scenarios, a scenario file that does not load, or duplicate names.
+        For no scenarios, a scenario file that does not load, duplicate names, or a single
+        sample.
     """
     from sdmodel.scenarios.scenario import load_scenario
 
@@ -174,7 +190,13 @@ def compare(
     session = session or prepare(model_path, calibration=calibration)
     loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
     results = run_scenarios(loaded, session, engine=engine)
-    return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session)
+    bands = None
+    if samples:
+        from sdmodel.analysis.uncertainty import run_uncertainty
+
+        bands = run_uncertainty(loaded, session, samples=samples, seed=seed)
+    return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
+                      bands)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
@@ -185,92 +207,3 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
         elif column not in ("scenario", "coa_peak_month") and not column.startswith("coa_months"):
             out[column] = out[column].astype(float).round(0).astype(int)
     return out
-
-
-def comparison_files(
-    comparison: Comparison,
-    *,
-    uncertainty: Uncertainty | None = None,
-    lang: str = "nl",
-) -> dict[str, Callable[[Path], None]]:
-    """Return the output files of a comparison: name -> writer (see :mod:`sdmodel.outputs.folder`).
-
-    Always ``kpis.csv`` (one row per scenario), ``kpis_columns.csv`` (what each column means),
-    ``costs.csv`` (per actor per year), ``results.csv`` (monthly KPIs of every scenario),
-    ``comparison.png`` and ``costs.png``; with ``uncertainty`` also ``fan_charts.png``,
-    ``bands.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` (the design) and
-    ``uncertain_parameters.csv`` (what was sampled, with ranges and sources).
-    """
-    import pandas as pd
-
-    from sdmodel.figures.compare import (
-        comparison_figure,
-        cost_figure,
-        fan_chart_figure,
-        save_figure,
-    )
-
-    session, scenarios = comparison.session, comparison.scenarios
-    figure_options = {"lang": lang, "model_sha256": session.model.sha256,
-                      "calibration": session.calibration.note}
-    legend = pd.DataFrame({"column": list(TABLE_COLUMNS), "meaning": list(TABLE_COLUMNS.values())})
-    monthly = pd.concat({name: frame for name, frame in comparison.results.items()},
-                        names=["scenario", "date"]).reset_index()
-    files: dict[str, Callable[[Path], None]] = {
-        "kpis.csv": _csv(comparison.kpis),
-        "kpis_columns.csv": _csv(legend),
-        "costs.csv": _csv(comparison.costs),
-        "results.csv": _csv(monthly),
-        "comparison.png": lambda path: save_figure(
-            comparison_figure(comparison.results, scenarios, **figure_options), path),
-        "costs.png": lambda path: save_figure(
-            cost_figure(comparison.costs, scenarios, **figure_options), path),
-    }
-    if uncertainty is not None:
-        samples = len(uncertainty.design)
-        params = pd.DataFrame([vars(p) for p in uncertainty.parameters])
-        files.update({
-            "fan_charts.png": lambda path: save_figure(fan_chart_figure(
-                uncertainty.bands, scenarios, samples=samples, **figure_options), path),
-            "bands.csv": _csv(uncertainty.bands),
-            "kpis_uncertainty.csv": _csv(uncertainty.summary),
-            "samples.csv": _csv(uncertainty.design),
-            "uncertain_parameters.csv": _csv(params),
-        })
-    return files
-
-
-def describe(scenarios: Sequence[Scenario]) -> list[dict[str, object]]:
-    """Return what each scenario sets (for the run manifest): file, constants, measures with
-    their schedules and effect sizes, capacity funding and thresholds."""
-    out = []
-    for s in scenarios:
-        out.append({
-            "name": s.name,
-            "file": str(s.source) if s.source else None,
-            "overrides": s.overrides,
-            "inflow_series": list(s.inflow_series),
-            "measures": [{
-                "measure": m.measure.name, "enabled": m.enabled,
-                "start": m.schedule.start.isoformat(), "ramp_months": m.schedule.ramp_months,
-                "intensity": m.schedule.intensity,
-                "milestones": [[d.isoformat(), v] for d, v in m.schedule.milestones],
-                "effects": {e.key: m.value(e.key) for e in m.measure.effects},
-            } for m in s.measures],
-            "capacity": [{"lever": c.lever.name, "amount": c.amount,
-                          "start": c.schedule.start.isoformat(),
-                          "ramp_months": c.schedule.ramp_months} for c in s.capacity],
-            "thresholds": vars(s.thresholds),
-        })
-    return out
-
-
-def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        out = frame.copy()
-        for column in out.columns:
-            if str(out[column].dtype).startswith("datetime"):
-                out[column] = out[column].dt.strftime("%Y-%m-%d")
-        out.to_csv(path, index=False, lineterminator="\n")
-
-    return write

@@ -1,7 +1,8 @@
 """One scenario run for ``asielketen simulate``: calibration, scenario and ``--set`` values.
 
 The batch simulator runs it by default; ``engine="pysd"`` runs the reference implementation.
-Both give the same monthly KPIs (``tests/test_compare.py`` checks the engines agree).
+Both give the same monthly KPIs (``tests/scenarios/test_measures.py`` checks the engines agree).
+:func:`sdmodel.analysis.files.simulation_files` turns the result into the output folder.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sdmodel.engine import Engine
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -21,31 +24,37 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Simulation:
-    """The result of :func:`run_simulation`.
+    """The result of :func:`simulate`.
 
     Attributes
     ----------
     results
-        Monthly KPIs, index ``date``.
+        Monthly KPIs, index ``date``, up to the last month asked for.
     scenario
         The scenario as run, its overrides including the ``--set`` values.
     session
         The model, batch simulator and calibration used.
+    until
+        The last month asked for (``YYYY-MM``), or ``None`` for the model's final time.
+    engine
+        The simulator that ran it.
     """
 
     results: pd.DataFrame
     scenario: Scenario
     session: Session
+    until: str | None = None
+    engine: Engine = "batch"
 
 
-def run_simulation(
+def simulate(
     *,
     model_path: Path | str | None,
     scenario: str,
     set_values: Iterable[tuple[str, float]] = (),
     calibration: str | None = None,
     until: str | None = None,
-    engine: str = "batch",
+    engine: Engine = "batch",
 ) -> Simulation:
     """Run one scenario with the calibrated constants.
 
@@ -63,6 +72,11 @@ def run_simulation(
         Last month reported, ``YYYY-MM``.
     engine
         ``"batch"`` or ``"pysd"``.
+
+    Raises
+    ------
+    AsielketenError
+        For a model, scenario or ``--set`` value that does not load, or ``until`` outside the run.
     """
     from sdmodel.runs import prepare, run_scenarios
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
@@ -73,4 +87,4 @@ def run_simulation(
     overrides = resolve_overrides(chosen, set_values, model=session.model)
     chosen = dataclasses.replace(chosen, overrides=overrides)
     results = run_scenarios([chosen], session, engine=engine)[chosen.name]
-    return Simulation(results.iloc[: last_month + 1], chosen, session)
+    return Simulation(results.iloc[: last_month + 1], chosen, session, until, engine)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from sdmodel.analysis.compare import Comparison
     from sdmodel.briefing.data import Optimized
+    from sdmodel.outputs.writers import Writer
 
 DEFAULT_SCENARIOS: tuple[str, ...] = (
     "baseline", "wetten-zoals-aangenomen", "alle-maatregelen", "gefaseerd",
@@ -255,7 +256,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     )
     from sdmodel.data.observations import load_observations
     from sdmodel.figures.style import format_date
-    from sdmodel.outputs.folder import package_versions
+    from sdmodel.outputs.manifest import package_versions
 
     session = comparison.session
     version = package_versions()["asielketen"].split(" ")[0]
@@ -318,18 +319,28 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
     return pages
 
 
-def briefing_files(briefing: Briefing) -> dict[str, Callable[[Path], None]]:
+def briefing_manifest(briefing: Briefing, *, command: str) -> dict[str, Any]:
+    """Return the manifest of a briefing: the model and data it was built from, its parameters
+    and the seed of its uncertainty sample."""
+    from sdmodel.outputs.manifest import build_manifest
+
+    return build_manifest(model_path=briefing.model_path, model_sha256=briefing.model_sha256,
+                          data_sha256=briefing.data_sha256, parameters=briefing.parameters,
+                          seed=briefing.seed, command=command)
+
+
+def briefing_files(briefing: Briefing) -> dict[str, Writer]:
     """Writers for :func:`sdmodel.outputs.folder.write_outputs`: PDF, PNG and SVG per figure,
     CSVs."""
-    from sdmodel.figures.style import save_figure
+    from sdmodel.figures.style import figure_writer
+    from sdmodel.outputs.writers import csv_writer
 
-    files: dict[str, Callable[[Path], None]] = {"briefing.pdf": lambda p: write_pdf(briefing, p)}
+    files: dict[str, Writer] = {"briefing.pdf": lambda p: write_pdf(briefing, p)}
     for name, fig in briefing.figures.items():
-        files[f"{name}.png"] = lambda p, fig=fig: save_figure(fig, p)
-        files[f"{name}.svg"] = lambda p, fig=fig: save_figure(fig, p)
-    files["kpis.csv"] = lambda p: briefing.kpis.to_csv(p, index=False, lineterminator="\n")
-    files["findings.csv"] = lambda p: _findings_frame(briefing).to_csv(
-        p, index=False, lineterminator="\n")
+        files[f"{name}.png"] = figure_writer(fig)
+        files[f"{name}.svg"] = figure_writer(fig)
+    files["kpis.csv"] = csv_writer(briefing.kpis)
+    files["findings.csv"] = csv_writer(_findings_frame(briefing))
     return files
 
 

@@ -4,8 +4,9 @@ Stocks are drawn as the model value over time with the observations as points; f
 totals with each observed total drawn as a horizontal bar at its monthly average over its period
 (so annual, quarterly and monthly figures share one axis); ratios as the model value with each
 observation as a bar over its period. The band is the spread of the runs with the bootstrap
-parameter sets (parameter uncertainty only). Labels are Dutch by default (``lang="en"`` for
-English), from :mod:`sdmodel.figures.labels` where the series is a KPI.
+parameter sets (parameter uncertainty only; the curves are built by ``calibration.curves``).
+Labels are Dutch by default (``lang="en"`` for English), from :mod:`sdmodel.figures.labels` where
+the series is a KPI.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from calibration.config import SeriesSpec
-from sdmodel.calendar import model_dates
+from sdmodel.figures.formats import format_number
 from sdmodel.figures.labels import KPI_LABELS, check_lang
-from sdmodel.figures.panels import QUALITY_MARKERS, format_number, save_figure
+from sdmodel.figures.panels import QUALITY_MARKERS
+from sdmodel.figures.style import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -58,7 +59,7 @@ def series_label(series: str, lang: str = "nl") -> str:
     return entry[lang] if entry else series
 
 
-@dataclass
+@dataclass(frozen=True)
 class Curve:
     """A series' model curve over time: best fit ``(T,)`` and band ``(T, 2)`` or None."""
 
@@ -66,30 +67,6 @@ class Curve:
     model: np.ndarray
     band: np.ndarray | None
     per_month: bool
-
-
-def series_curve(spec: SeriesSpec, times: np.ndarray, best: Mapping[str, np.ndarray],
-                 replicates: Mapping[str, np.ndarray] | None, *, confidence: float) -> Curve:
-    """Build the curve of one series from outputs ``{variable: (T, N)}`` on ``times``."""
-    dt = float(times[1] - times[0])
-
-    def values(outputs: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        total = sum(outputs[v] for v in spec.variables) * spec.scale
-        if spec.aggregation != "flow":
-            return times, total
-        month = np.floor(times[:-1] + 1e-9).astype(int)
-        sums = np.stack([np.bincount(month, total[:-1, j] * dt) for j in range(total.shape[1])],
-                        axis=1)
-        return np.arange(sums.shape[0]) + 0.5, sums
-
-    t, model = values(best)
-    band = None
-    if replicates is not None and next(iter(replicates.values())).shape[1] > 1:
-        _, reps = values(replicates)
-        alpha = (1 - confidence) / 2
-        band = np.quantile(reps, [alpha, 1 - alpha], axis=1).T
-    return Curve(dates=model_dates(t), model=model[:, 0], band=band,
-                 per_month=spec.aggregation == "flow")
 
 
 def plot_series(series: str, curve: Curve, rows: pd.DataFrame, *, ax: Axes | None = None,

@@ -6,10 +6,14 @@ human-readable name and unit. Figures, tables and reports look labels up here.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sdmodel.errors import AsielketenError, UnknownVariableError, did_you_mean
 from sdmodel.figures.labels_briefing import BRIEFING_TEXT
 
-LANGUAGES: tuple[str, ...] = ("nl", "en")
+Lang = Literal["nl", "en"]
+"""A label language: Dutch (the default) or English."""
+LANGUAGES: tuple[str, ...] = get_args(Lang)
 """Supported label languages; the first is the default."""
 
 LAW_LABELS: dict[str, dict[str, str]] = {

@@ -11,24 +11,19 @@ were).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import check_lang, label, text, unit
-from sdmodel.figures.style import DPI, PALETTE, format_number
+from sdmodel.figures.style import figure_writer
 from sdmodel.names import TER_APEL_NORM
-
-__all__ = [
-    "DPI", "LEGEND_HEADROOM", "PALETTE", "QUALITY_MARKERS", "format_number",
-    "kpi_overview", "overview_writer", "plot_coa", "plot_housing_wait", "plot_ind_backlog",
-    "plot_kpi", "plot_observations", "plot_ter_apel", "save_figure",
-]
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from sdmodel.outputs.writers import Writer
 
 
 QUALITY_MARKERS: dict[str, dict[str, object]] = {
@@ -281,7 +276,8 @@ def kpi_overview(
     Returns
     -------
     Figure
-        A matplotlib Figure not registered with pyplot (save it with :func:`save_figure`).
+        A matplotlib Figure not registered with pyplot (save it with
+        :func:`sdmodel.figures.style.save_figure`).
     """
     from sdmodel.figures.style import (
         figure_style,
@@ -323,13 +319,6 @@ def kpi_overview(
     return fig
 
 
-def save_figure(fig: Figure, path: Path | str, *, dpi: int = DPI) -> Path:
-    """Save ``fig`` as PNG at ``dpi`` (default 150) and return the path."""
-    path = Path(path)
-    fig.savefig(path, dpi=dpi, format="png", facecolor="white")
-    return path
-
-
 def overview_writer(
     results: pd.DataFrame,
     observations: pd.DataFrame | None = None,
@@ -337,15 +326,10 @@ def overview_writer(
     lang: str = "nl",
     subtitle: str | None = None,
     model_sha256: str | None = None,
-) -> Callable[[Path], None]:
+) -> Writer:
     """Return a writer (``path -> None``) that renders :func:`kpi_overview` to a PNG file."""
-
-    def write(path: Path) -> None:
-        fig = kpi_overview(results, observations, lang=lang, subtitle=subtitle,
-                           model_sha256=model_sha256)
-        save_figure(fig, path)
-
-    return write
+    return figure_writer(lambda: kpi_overview(results, observations, lang=lang,
+                                              subtitle=subtitle, model_sha256=model_sha256))
 
 
 # -- helpers ---------------------------------------------------------------------------------------

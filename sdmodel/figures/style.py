@@ -14,7 +14,7 @@ changed within :func:`figure_style`.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,13 +35,15 @@ __all__ = [
     "finish_figure", "format_count", "format_date", "format_euro", "format_month",
     "format_number", "format_percent", "law_dates", "law_key", "mark_law_dates",
     "mark_scenario_period", "mark_threshold", "marker_symbol", "new_figure", "number_axis",
-    "retitle", "save_figure", "source_line", "wrap", "year_axis",
+    "figure_writer", "retitle", "save_figure", "source_line", "wrap", "year_axis",
 ]
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from sdmodel.outputs.writers import Writer
 
 PALETTE = "colorblind"
 """Seaborn palette of every figure (distinguishable with the common colour-vision deficiencies)."""
@@ -202,10 +204,23 @@ def wrap(value: str, width: int) -> str:
 
 
 def save_figure(fig: Figure, path: Path | str, *, dpi: int = DPI) -> Path:
-    """Save ``fig`` in the format of the path's suffix (``.png``, ``.svg``, ``.pdf``)."""
+    """Save ``fig`` in the format of the path's suffix (``.png``, ``.svg``, ``.pdf``).
+
+    The one place figures are written: PNGs at ``dpi`` (150), on white.
+    """
     path = Path(path)
     fig.savefig(path, dpi=dpi, format=path.suffix.lstrip(".") or "png", facecolor="white")
     return path
+
+
+def figure_writer(figure: Figure | Callable[[], Figure]) -> Writer:
+    """Return a writer that saves ``figure`` (or the figure it draws when called) with
+    :func:`save_figure`, for :func:`sdmodel.outputs.folder.write_outputs`."""
+
+    def write(path: Path) -> None:
+        save_figure(figure() if callable(figure) else figure, path)
+
+    return write
 
 
 # -- axes -----------------------------------------------------------------------------------------
@@ -392,7 +407,7 @@ def source_line(
     extra
         Anything else to credit (e.g. the optimizer output folder).
     """
-    from sdmodel.outputs.folder import package_versions
+    from sdmodel.outputs.manifest import package_versions
 
     version = package_versions()["asielketen"].split(" ")[0]
     model = f" {version}" + (f", {model_sha256[:8]}" if model_sha256 else "")

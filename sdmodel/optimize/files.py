@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from sdmodel.optimize.tables import (
     kpi_rows,
     schedule_table,
 )
+from sdmodel.outputs.writers import Writer, csv_writer, text_writer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,12 +42,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.optimize.run import Optimization
     from sdmodel.scenarios.scenario import Scenario
 
-Writer = Callable[[Path], None]
-
-
 def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files of an optimisation: name -> writer (see the module docstring)."""
-    from sdmodel.figures.style import save_figure
+    from sdmodel.figures.style import figure_writer
     from sdmodel.runs import run_scenarios
 
     schedule = schedule_table(result)
@@ -66,29 +63,32 @@ def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, W
                                            source=source),
     }
     files: dict[str, Writer] = {
-        "schedule.csv": _csv(schedule),
-        "capacity_plan.csv": _csv(capacity_plan(result)),
-        "kpis.csv": _csv(kpis),
-        "pareto.csv": _csv(result.pareto),
-        "convergence.csv": _csv(result.search.convergence),
-        "ensemble_band.csv": _csv(band),
-        "ensemble_band_unoptimised.csv": _csv(band_before),
-        "futures.csv": _csv(result.futures.design),
-        "decision_variables.csv": _csv(decision_table(result)),
-        "optimised.toml": _text(scenario_toml(result.plan, name=f"{result.spec.name}-optimised",
-                                              description=_describe(result))),
+        "schedule.csv": csv_writer(schedule),
+        "capacity_plan.csv": csv_writer(capacity_plan(result)),
+        "kpis.csv": csv_writer(kpis),
+        "pareto.csv": csv_writer(result.pareto),
+        "convergence.csv": csv_writer(result.search.convergence),
+        "ensemble_band.csv": csv_writer(band),
+        "ensemble_band_unoptimised.csv": csv_writer(band_before),
+        "futures.csv": csv_writer(result.futures.design),
+        "decision_variables.csv": csv_writer(decision_table(result)),
+        "optimised.toml": text_writer(scenario_toml(
+            result.plan, name=f"{result.spec.name}-optimised", description=_describe(result))),
     }
     for name, make in figures.items():
-        files[name] = _figure(make, save_figure)
+        files[name] = figure_writer(make)
     return files
 
 
-def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
-    """What the manifest records besides the model, data and seed."""
-    from sdmodel.analysis.compare import describe
+def optimization_manifest(result: Optimization, *, lang: str, command: str) -> dict[str, Any]:
+    """Return the manifest of an optimisation: the spec, the futures and seeds, the search, the
+    best plan and the unoptimised one, and what the cost columns mean."""
+    from sdmodel.analysis.files import describe
+    from sdmodel.data.observations import data_sha256
+    from sdmodel.outputs.manifest import build_manifest
 
     session = result.session
-    return {
+    parameters = {
         "spec": str(result.spec.source) if result.spec.source else result.spec.name,
         "spec_values": _plain(asdict(result.spec)),
         "futures": result.futures.n, "futures_seed": result.seed,
@@ -114,6 +114,9 @@ def manifest_parameters(result: Optimization, *, lang: str) -> dict[str, Any]:
                                                  "threshold over the horizon, mean over futures",
         },
     }
+    return build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
+                          data_sha256=data_sha256(), parameters=parameters, seed=result.seed,
+                          command=command)
 
 
 def scenario_toml(plan: Scenario, *, name: str, description: str) -> str:
@@ -206,30 +209,6 @@ def _source(result: Optimization, lang: str) -> str:
     spec = result.spec.source.name if result.spec.source else result.spec.name
     return source_line(lang=lang, model_sha256=result.session.model.sha256,
                        data_sha256=data_sha256(), extra=spec)
-
-
-# -- writers ---------------------------------------------------------------------------------------
-
-
-def _csv(frame: pd.DataFrame) -> Writer:
-    def write(path: Path) -> None:
-        frame.to_csv(path, index=False, lineterminator="\n")
-
-    return write
-
-
-def _figure(make: Callable[[], Any], save: Callable[[Any, Path], Path]) -> Writer:
-    def write(path: Path) -> None:
-        save(make(), path)
-
-    return write
-
-
-def _text(content: str) -> Writer:
-    def write(path: Path) -> None:
-        path.write_text(content, encoding="utf-8")
-
-    return write
 
 
 def _describe(result: Optimization) -> str:

@@ -57,7 +57,6 @@ one-line :class:`~sdmodel.errors.DataFileError` naming the file, line, key and f
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,23 +66,29 @@ from sdmodel.calendar import SCENARIO_PERIOD
 from sdmodel.errors import DataFileError, did_you_mean
 from sdmodel.optimize.values import (
     Bounds,
-    check_keys,
-    choice,
     date_bounds,
     horizon_bounds,
-    integer,
     is_free,
-    is_number,
-    line_of_key,
     month_of,
-    number,
     ramp_bounds,
     range_bounds,
+)
+from sdmodel.paths import SCENARIO_DIR
+from sdmodel.scenarios.fields import (
+    Where,
+    boolean,
+    check_keys,
+    choice,
+    find_toml,
+    integer,
+    is_number,
+    number,
+    read_toml,
+    string,
     sub_table,
 )
 from sdmodel.scenarios.measures import LEVERS, MEASURES
-from sdmodel.scenarios.scenario import BANDS
-from sdmodel.scenarios.tables import Where
+from sdmodel.scenarios.scenario import BANDS, is_optimisation_spec
 
 TOP_KEYS = ("name", "description", "scenario", "horizon", "objective", "constraints", "futures",
             "search", "pareto", "measures", "capacity")
@@ -234,16 +239,8 @@ def spec_path(name_or_path: str | Path) -> Path:
     DataFileError
         If the file does not exist.
     """
-    from sdmodel.paths import SCENARIO_DIR
-
-    text = str(name_or_path)
-    is_path = isinstance(name_or_path, Path) or "/" in text or "\\" in text
-    path = Path(text) if is_path or text.endswith(".toml") else SCENARIO_DIR / f"{text}.toml"
-    if not path.is_file():
-        specs = sorted(p.stem for p in SCENARIO_DIR.glob("optimaliseer*.toml"))
-        raise DataFileError(f"optimisation spec {path} not found{did_you_mean(path.stem, specs)};"
-                            f" give a TOML file or one of: {', '.join(specs) or 'none'}")
-    return path
+    specs = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if is_optimisation_spec(p))
+    return find_toml(name_or_path, SCENARIO_DIR, what="optimisation spec", names=specs)
 
 
 def load_spec(name_or_path: str | Path) -> OptimizeSpec:
@@ -257,12 +254,7 @@ def load_spec(name_or_path: str | Path) -> OptimizeSpec:
         without ``free_start``, or there is nothing to optimise.
     """
     path = spec_path(name_or_path)
-    raw = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as err:
-        raise DataFileError(f"{path}: invalid TOML: {err}; fix the syntax there") from err
-    where = Where(path, raw)
+    data, where = read_toml(path)
     check_keys(data, TOP_KEYS, where, None)
     tables = {k: sub_table(data, k, where) for k in ("objective", "constraints", "futures",
                                                   "search", "pareto", "measures", "capacity")}
@@ -274,13 +266,10 @@ def load_spec(name_or_path: str | Path) -> OptimizeSpec:
                         for c in capacity):
         raise DataFileError(f"{path}: nothing to optimise; give a [measures.<name>] start or "
                             "ramp_months range, or a [capacity.<lever>] amount or start range")
-    for key in ("name", "description", "scenario"):
-        if key in data and not isinstance(data[key], str):
-            raise DataFileError(f"{path}{line_of_key(where, key)}: '{key}' must be a quoted "
-                                f"string, got {data[key]!r}")
     return OptimizeSpec(
-        name=data.get("name", path.stem), source=path, description=data.get("description", ""),
-        scenario=data.get("scenario"), horizon=horizon,
+        name=string(data, "name", where, None, path.stem), source=path,
+        description=string(data, "description", where, None, ""),
+        scenario=string(data, "scenario", where, None, None), horizon=horizon,
         objective=_objective(tables["objective"], where),
         constraints=_constraints(tables["constraints"], where),
         futures=_futures(tables["futures"], where), search=_search(tables["search"], where),
@@ -365,10 +354,7 @@ def _measure(name: str, body: Any, where: Where) -> MeasureChoice:
     if not isinstance(body, dict):
         raise DataFileError(f"{where.at(table)} must be a table; write [{table}] with keys")
     check_keys(body, MEASURE_KEYS, where, table)
-    free = body.get("free_start", False)
-    if not isinstance(free, bool):
-        raise DataFileError(f"{where.at(table, 'free_start')} free_start = {free!r} must be "
-                            "true or false")
+    free = boolean(body, "free_start", where, table, False)
     start = date_bounds(body, "start", where, table)
     if name in FIXED_DATES and start is not None and start[0] != start[1] and not free:
         raise DataFileError(f"{where.at(table, 'start')} {FIXED_DATES[name]}; give one date, or "

@@ -1,8 +1,10 @@
-"""Checked values of TOML spec files: numbers, whole numbers, choices, dates and ranges.
+"""Checked values of optimisation specs that are decisions: dates, ramps and ranges as bounds.
 
-Each helper reads one key of one table and raises a one-line
-:class:`~sdmodel.errors.DataFileError` that starts with ``<file>:<line>: [table]`` and says how
-to fix the value (used by :mod:`sdmodel.optimize.spec`).
+Each helper reads one key of one table and returns ``(low, high)`` in model months or lever
+units (equal bounds: a fixed value), or raises a one-line :class:`~sdmodel.errors.DataFileError`
+that starts with ``<file>:<line>: [table]`` and says how to fix the value (used by
+:mod:`sdmodel.optimize.spec`; plain numbers, choices and keys are checked by
+:mod:`sdmodel.scenarios.fields`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from sdmodel.calendar import date_to_month
-from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.errors import DataFileError
+from sdmodel.scenarios.fields import Where, is_number
 from sdmodel.scenarios.schedule import MAX_RAMP_MONTHS, ScheduleError, parse_date
-from sdmodel.scenarios.tables import Where
 
 Bounds = tuple[float, float]
 """``(low, high)``; equal bounds mean a fixed value."""
@@ -25,14 +27,9 @@ def is_free(bounds: Bounds | None) -> bool:
     return bounds is not None and bounds[0] != bounds[1]
 
 
-def is_number(value: Any) -> bool:
-    """True for a finite int or float (not a bool)."""
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
-
-
 def horizon_bounds(value: Any, where: Where) -> Bounds:
     """``horizon = [first, last]``: the whole months from ``first`` to ``last`` (model months)."""
-    source = f"{where.path}{line_of_key(where, 'horizon')}:"
+    source = where.at(None, "horizon")
     if not isinstance(value, list) or len(value) != 2:
         raise DataFileError(f"{source} horizon = {value!r}; write [\"YYYY-MM-DD\", \"YYYY-MM-DD\"]"
                             ", e.g. [\"2026-01-01\", \"2035-12-01\"]")
@@ -100,69 +97,3 @@ def date_month(value: Any, source: str, key: str) -> float:
 def month_of(body: Mapping[str, Any], key: str, where: Where, table: str) -> float | None:
     """The model month of the date at ``key``, or ``None`` when absent."""
     return None if key not in body else date_month(body[key], where.at(table, key), key)
-
-
-def number(body: Mapping[str, Any], key: str, where: Where, table: str, default: float | None,
-           *, low: float, high: float) -> float | None:
-    """A number in ``[low, high]``, or ``default`` when absent."""
-    if key not in body:
-        return default
-    value = body[key]
-    if not is_number(value) or not low <= value <= high:
-        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} is not a number in "
-                            f"[{low:g}, {high:g}]; write a plain number in that range")
-    return float(value)
-
-
-def integer(body: Mapping[str, Any], key: str, where: Where, table: str, default: int | None,
-            *, low: int) -> int | None:
-    """A whole number ``>= low``, or ``default`` when absent."""
-    if key not in body:
-        return default
-    value = body[key]
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} must be a whole number "
-                            f">= {low}")
-    return int(value)
-
-
-def choice(body: Mapping[str, Any], key: str, allowed: tuple[str, ...], where: Where,
-           table: str, default: str) -> str:
-    """One of ``allowed`` (with a did-you-mean), or ``default`` when absent."""
-    value = body.get(key, default)
-    if value not in allowed:
-        raise DataFileError(f"{where.at(table, key)} {key} = {value!r} is not one of "
-                            f"{', '.join(allowed)}{did_you_mean(str(value), allowed)}")
-    return str(value)
-
-
-def sub_table(data: Mapping[str, Any], key: str, where: Where) -> dict[str, Any]:
-    """The table at ``key`` (empty when absent)."""
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise DataFileError(f"{where.path}{line_of_key(where, key)}: '{key}' must be a table; "
-                            f"write it as [{key}] with keys below")
-    return value
-
-
-def check_keys(body: Mapping[str, Any], allowed: tuple[str, ...], where: Where,
-               table: str | None) -> None:
-    """Refuse keys that are not in ``allowed`` (with a did-you-mean)."""
-    for key in body:
-        if key not in allowed:
-            place = where.at(table, key) if table else f"{where.path}{line_of_key(where, key)}:"
-            raise DataFileError(f"{place} unknown key '{key}'{did_you_mean(key, allowed)}; "
-                                f"allowed keys are: {', '.join(allowed)}")
-
-
-def line_of_key(where: Where, key: str) -> str:
-    """``":<line>"`` of a top-level ``key`` or of the header ``[key]``, or ``""``."""
-    for index, line in enumerate(where.raw.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            if stripped.split("#")[0].strip() == f"[{key}]":
-                return f":{index}"
-            continue
-        if stripped.startswith(key) and stripped[len(key):].lstrip()[:1] == "=":
-            return f":{index}"
-    return ""

@@ -4,32 +4,24 @@ Every command that writes files goes through :func:`write_outputs`: the files ar
 temporary sibling folder (``.<name>.tmp-XXXX``) and that folder is renamed into place only when
 every writer succeeded. An existing folder is kept unless ``force`` is given, and even then it is
 replaced only after the new folder is complete. Each folder holds a ``manifest.json`` (see
-:func:`build_manifest`) that records what produced it.
+:func:`sdmodel.outputs.manifest.build_manifest`) that records what produced it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
-import platform
 import shutil
 import tempfile
-import tomllib
-from collections.abc import Callable, Mapping
-from importlib import metadata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sdmodel.errors import AsielketenError, OutputExistsError
-from sdmodel.paths import PYPROJECT
+from sdmodel.outputs.writers import Writer
 
 MANIFEST_NAME = "manifest.json"
-VERSIONED_PACKAGES: tuple[str, ...] = ("asielketen", "pysd", "numpy", "pandas", "scipy")
-
-Writer = Callable[[Path], None]
-"""Writes one file to the path it is given."""
 
 
 def check_out_dir(out_dir: Path | str, *, force: bool) -> Path:
@@ -91,8 +83,9 @@ def write_outputs(
         Replace an existing ``out_dir`` (empty, or written by this function: it has a
         ``manifest.json``); the old folder is removed only after the new one is complete.
     manifest
-        The run manifest (see :func:`build_manifest`); written as ``manifest.json`` with an
-        ``"outputs"`` entry added that gives the SHA-256 of each written file.
+        The run manifest (see :func:`sdmodel.outputs.manifest.build_manifest`); written as
+        ``manifest.json`` with an ``"outputs"`` entry added that gives the SHA-256 of each written
+        file.
 
     Returns
     -------
@@ -160,93 +153,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def package_versions() -> dict[str, str]:
-    """Return the versions of Python and the packages that shape a result.
-
-    Versions are read from the installed package metadata, so nothing heavy is imported. A package
-    that is not installed is reported as ``"not installed"``; ``asielketen`` run from a source
-    checkout falls back to the version in ``pyproject.toml``.
-    """
-    versions = {"python": platform.python_version()}
-    for package in VERSIONED_PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    if versions["asielketen"] == "not installed":
-        versions["asielketen"] = _source_version()
-    return versions
-
-
-def _source_version() -> str:
-    try:
-        with PYPROJECT.open("rb") as fh:
-            return str(tomllib.load(fh)["project"]["version"]) + " (source checkout)"
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "not installed"
-
-
-def build_manifest(
-    *,
-    model_path: Path | str,
-    model_sha256: str,
-    data_sha256: str | None,
-    parameters: Mapping[str, Any],
-    seed: int | None,
-    command: str,
-) -> dict[str, Any]:
-    """Return the manifest that records how an output folder was made.
-
-    Parameters
-    ----------
-    model_path
-        The ``.mdl`` file that was run.
-    model_sha256
-        SHA-256 of the ``.mdl`` bytes.
-    data_sha256
-        SHA-256 of the calibration data files (``None`` if no data was used).
-    parameters
-        Everything else that determines the result: scenario, overrides, time range, ...
-    seed
-        Random seed, or ``None`` for a deterministic run or an unseeded one.
-    command
-        The command line that produced the folder.
-
-    Returns
-    -------
-    dict
-        Keys ``created_utc`` (ISO 8601), ``command``, ``model`` (``path``, ``sha256``),
-        ``data_sha256``, ``parameters``, ``seed``, ``versions`` (``python``, ``asielketen``,
-        ``pysd``, ``numpy``, ``pandas``, ``scipy``) and ``platform``.
-    """
-    return {
-        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": command,
-        "model": {"path": str(model_path), "sha256": model_sha256},
-        "data_sha256": data_sha256,
-        "parameters": dict(parameters),
-        "seed": seed,
-        "versions": package_versions(),
-        "platform": platform.platform(),
-    }
-
-
-def results_csv_writer(results: Any) -> Writer:
-    """Return a writer that saves model results as CSV with a leading ISO ``date`` column.
-
-    Parameters
-    ----------
-    results
-        A :class:`pandas.DataFrame` indexed by month-start dates (index named ``date``), as
-        returned by ``ChainModel.run``.
-    """
-
-    def write(path: Path) -> None:
-        frame = results.copy()
-        frame.index = frame.index.strftime("%Y-%m-%d")
-        frame.index.name = "date"
-        frame.to_csv(path, index=True, lineterminator="\n")
-
-    return write

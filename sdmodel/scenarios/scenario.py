@@ -40,22 +40,21 @@ problem is reported as a :class:`~sdmodel.errors.DataFileError` or
 
 from __future__ import annotations
 
-import math
 import re
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError, did_you_mean
+from sdmodel.errors import DataFileError, did_you_mean
 from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 from sdmodel.paths import SCENARIO_DIR
+from sdmodel.scenarios.fields import check_keys, find_toml, read_toml, string, sub_table
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
+from sdmodel.scenarios.overrides import check_override, doc_by_name, validate_overrides
 from sdmodel.scenarios.tables import (
     Period,
     Thresholds,
-    Where,
     check_not_policy,
     parse_capacity,
     parse_inflow_series,
@@ -125,17 +124,8 @@ def scenario_path(name_or_path: str | Path) -> Path:
     DataFileError
         If the file does not exist (the message lists the available scenarios).
     """
-    text = str(name_or_path)
-    is_path = isinstance(name_or_path, Path) or "/" in text or "\\" in text
-    path = Path(text) if is_path or text.endswith(".toml") else SCENARIO_DIR / f"{text}.toml"
-    if path.is_file():
-        return path
-    available = available_scenarios()
-    hint = did_you_mean(path.stem, available) if not is_path else ""
-    listing = ", ".join(available) or "none"
-    raise DataFileError(
-        f"scenario file {path} not found{hint}; give a file path or one of: {listing}"
-    )
+    return find_toml(name_or_path, SCENARIO_DIR, what="scenario file",
+                     names=available_scenarios())
 
 
 def available_scenarios() -> list[str]:
@@ -145,12 +135,13 @@ def available_scenarios() -> list[str]:
     table and are not scenarios, so they are left out.
     """
     return sorted(
-        p.stem for p in SCENARIO_DIR.glob("*.toml") if not _is_optimisation_spec(p)
+        p.stem for p in SCENARIO_DIR.glob("*.toml") if not is_optimisation_spec(p)
     )
 
 
-def _is_optimisation_spec(path: Path) -> bool:
-    """Whether a TOML file in the scenario folder is an optimisation spec."""
+def is_optimisation_spec(path: Path) -> bool:
+    """Whether a TOML file in the scenario folder is an optimisation spec (it has an
+    ``[objective]`` table)."""
     return re.search(r"^\s*\[objective\]", path.read_text(encoding="utf-8"), re.M) is not None
 
 
@@ -181,56 +172,49 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
         If ``[set]`` names a variable the model does not have.
     """
     path = scenario_path(name_or_path)
-    raw = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as err:
-        raise DataFileError(f"{path}: invalid TOML: {err}; fix the syntax there") from err
+    data, where = read_toml(path)
     if "objective" in data:
         raise DataFileError(
             f"{path}: this is an optimisation spec, not a scenario; run it with "
             f"'asielketen optimize {path.stem}'"
         )
 
-    _check_keys(data, TOP_LEVEL_KEYS, path=path, raw=raw, table=None)
-    name = _string(data, "name", path=path, default=path.stem)
-    description = _string(data, "description", path=path, default="")
-    where = Where(path, raw)
+    check_keys(data, TOP_LEVEL_KEYS, where, None)
+    name = string(data, "name", where, None, path.stem)
+    description = string(data, "description", where, None, "")
 
     overrides: dict[str, float] = {}
-    inflow = _table(data, "inflow", path=path)
-    _check_keys(inflow, INFLOW_KEYS, path=path, raw=raw, table="inflow")
+    inflow = sub_table(data, "inflow", where)
+    check_keys(inflow, INFLOW_KEYS, where, "inflow")
     if "band" in inflow and "first_applications_per_month" in inflow:
         raise DataFileError(f"{where.at('inflow', 'first_applications_per_month')} gives both "
                             "band and first_applications_per_month; keep only one of them")
     if "band" in inflow:
-        source = f"{path}{_at_line(raw, 'band')}: [inflow]"
-        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"], source=source)
+        overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"],
+                                                        source=where.at("inflow", "band"))
 
-    settings = _table(data, "set", path=path)
+    settings = sub_table(data, "set", where)
     if INFLOW_BAND_VARIABLE in settings and "band" in inflow:
         raise DataFileError(
-            f"{path}{_at_line(raw, INFLOW_BAND_VARIABLE)}: [set] '{INFLOW_BAND_VARIABLE}' "
-            "repeats [inflow] band; keep only one of them"
+            f"{where.at('set', INFLOW_BAND_VARIABLE)} '{INFLOW_BAND_VARIABLE}' repeats [inflow] "
+            "band; keep only one of them"
         )
     for key, value in settings.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise DataFileError(
-                f"{path}{_at_line(raw, key)}: [set] '{key}' = {value!r} is not a number; "
-                "write a plain number"
-            )
+            raise DataFileError(f"{where.at('set', key)} '{key}' = {value!r} is not a number; "
+                                "write a plain number")
         overrides[key] = float(value)
 
-    names, doc = model.names(), _doc_by_name(model)
+    names, doc = model.names(), doc_by_name(model)
     for key, value in overrides.items():
-        where_key = "[set]" if key in settings else "[inflow] band sets"
-        source = f"{path}{_at_line(raw, key)}: {where_key}"
-        _check_override(key, value, names=names, doc=doc, source=source)
+        source = (where.at("set", key) if key in settings
+                  else f"{where.at('inflow', 'band')} band sets")
+        check_override(key, value, names=names, doc=doc, source=source)
 
-    defaults = _defaults(model)
+    defaults = model.initial_values()
     for key, value in settings.items():
         check_not_policy(key, float(value), defaults=defaults, doc=doc,
-                          source=f"{path}{_at_line(raw, key)}: [set]")
+                         source=where.at("set", key))
     period = Period(first=defaults.get(HISTORY_END_VARIABLE, 0.0), end=model.final_time)
     inflow_points = ()
     if "first_applications_per_month" in inflow:
@@ -241,9 +225,9 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
         description=description,
         overrides=overrides,
         source=path,
-        measures=parse_measures(_table(data, "measures", path=path), where=where, period=period),
-        capacity=parse_capacity(_table(data, "capacity", path=path), where=where, period=period),
-        thresholds=parse_thresholds(_table(data, "thresholds", path=path), where=where),
+        measures=parse_measures(sub_table(data, "measures", where), where=where, period=period),
+        capacity=parse_capacity(sub_table(data, "capacity", where), where=where, period=period),
+        thresholds=parse_thresholds(sub_table(data, "thresholds", where), where=where),
         inflow_series=inflow_points,
     )
 
@@ -272,107 +256,6 @@ def band_position(band: Any, *, source: str) -> float:
     return float(band)
 
 
-def validate_overrides(
-    overrides: Mapping[str, float], *, model: ChainModel, source: str
-) -> dict[str, float]:
-    """Check that each override names a model constant and lies within its range.
-
-    Parameters
-    ----------
-    overrides
-        Vensim name -> value.
-    model
-        The model whose ``names()`` and ``doc()`` (kind, min, max) are checked against.
-    source
-        Where the overrides come from (e.g. ``"--set"`` or ``"<file>: [set]"``), used to start
-        every error message.
-
-    Returns
-    -------
-    dict
-        The overrides as floats.
-
-    Raises
-    ------
-    UnknownVariableError
-        If a name is not a model variable (with did-you-mean suggestions).
-    DataFileError
-        If a variable is not a constant, a value is not finite, or it lies outside ``[min, max]``.
-    """
-    if not overrides:
-        return {}
-    names, doc = model.names(), _doc_by_name(model)
-    return {
-        name: _check_override(name, value, names=names, doc=doc, source=source)
-        for name, value in overrides.items()
-    }
-
-
-def _check_override(
-    name: str, value: float, *, names: list[str], doc: Mapping[str, Mapping[str, Any]], source: str
-) -> float:
-    """Return ``value`` as a float after checking it against the model (see validate_overrides)."""
-    if name not in names:
-        raise UnknownVariableError(
-            f"{source} '{name}' is not a model variable{did_you_mean(name, names)}; "
-            "see `asielketen doc --kind constant` for the names"
-        )
-    row = doc.get(name, {})
-    kind = row.get("kind")
-    if kind is not None and kind != "constant":
-        raise DataFileError(
-            f"{source} '{name}' is not a constant (its kind is '{kind}'); "
-            "only constants can be set"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise DataFileError(f"{source} '{name}' = {value} is not a finite number")
-    low, high = _bound(row.get("min")), _bound(row.get("max"))
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise DataFileError(
-            f"{source} '{name}' = {value:g} is outside its range "
-            f"[{_fmt(low)}, {_fmt(high)}]; choose a value in that range"
-        )
-    return value
-
-
-def parse_set_option(text: str) -> tuple[str, float]:
-    """Parse one ``--set NAME=VALUE`` option.
-
-    Parameters
-    ----------
-    text
-        E.g. ``"time to acquire regular capacity=12"``.
-
-    Returns
-    -------
-    tuple
-        ``(name, value)`` with surrounding spaces removed from the name.
-
-    Raises
-    ------
-    AsielketenError
-        If there is no ``=``, the name is empty, or the value is not a finite number.
-    """
-    name, sep, value_text = text.partition("=")
-    name = name.strip()
-    if not sep or not name:
-        raise AsielketenError(
-            f"'{text}' is not NAME=VALUE; write e.g. --set \"time to acquire regular capacity=12\""
-        )
-    try:
-        value = float(value_text.strip())
-    except ValueError:
-        hint = " (use a dot as decimal separator)" if "," in value_text else ""
-        raise AsielketenError(
-            f"'{text}': '{value_text.strip()}' is not a number{hint}; "
-            "write NAME=VALUE with a number"
-        ) from None
-    if not math.isfinite(value):
-        raise AsielketenError(f"'{text}': the value must be a finite number")
-    return name, value
-
-
 def resolve_overrides(
     scenario: Scenario, set_options: Iterable[tuple[str, float]], *, model: ChainModel
 ) -> dict[str, float]:
@@ -389,68 +272,3 @@ def resolve_overrides(
     """
     extra = validate_overrides(dict(set_options), model=model, source="--set")
     return {**scenario.overrides, **extra}
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-
-def _check_keys(
-    data: Mapping[str, Any], allowed: tuple[str, ...], *, path: Path, raw: str, table: str | None
-) -> None:
-    where = f"[{table}] " if table else ""
-    for key in data:
-        if key not in allowed:
-            raise DataFileError(
-                f"{path}{_at_line(raw, key)}: unknown key {where}'{key}'"
-                f"{did_you_mean(key, allowed)}; allowed keys are: {', '.join(allowed)}"
-            )
-
-
-def _table(data: Mapping[str, Any], key: str, *, path: Path) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise DataFileError(f"{path}: '{key}' must be a table; write it as [{key}] with keys below")
-    return value
-
-
-def _string(data: Mapping[str, Any], key: str, *, path: Path, default: str) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise DataFileError(f"{path}: '{key}' must be a quoted string, got {value!r}")
-    return value
-
-
-def _at_line(raw: str, key: str) -> str:
-    """Return ``":<line>"`` for the first line that defines ``key``, or ``""``."""
-    for number, line in enumerate(raw.splitlines(), start=1):
-        stripped = line.strip()
-        for form in (key, f'"{key}"', f"'{key}'", f"[{key}]"):
-            if stripped.startswith(form) and stripped[len(form) :].lstrip()[:1] in ("=", ""):
-                return f":{number}"
-    return ""
-
-
-def _defaults(model: ChainModel) -> dict[str, float]:
-    """The model's values at time 0 without overrides (constants keep them over the run)."""
-    return model.initial_values()
-
-
-def _doc_by_name(model: ChainModel) -> dict[str, dict[str, Any]]:
-    doc = model.doc()
-    if "name" in doc.columns:
-        doc = doc.set_index("name")
-    return {str(k): v for k, v in doc.to_dict(orient="index").items()}
-
-
-def _bound(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
-def _fmt(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"

@@ -12,16 +12,15 @@ key and the fix (with a did-you-mean for misspelt names).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sdmodel.calendar import date_to_month, month_to_date
 from sdmodel.errors import DataFileError, did_you_mean
 from sdmodel.names import TER_APEL_NORM
+from sdmodel.scenarios.fields import Where, boolean, check_keys, check_number
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.scenarios.schedule import Schedule, ScheduleError, parse_date
 
@@ -53,18 +52,6 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Where:
-    """Where in which file a table is, for error messages."""
-
-    path: Path
-    raw: str
-
-    def at(self, table: str, key: str | None = None) -> str:
-        """Return ``"<file>:<line>: [table]"`` for ``key`` in ``[table]`` (or the header)."""
-        return f"{self.path}{line_of(self.raw, table, key)}: [{table}]"
-
-
-@dataclass(frozen=True)
 class Period:
     """The model months a scheduled change may start in: from the end of history to the end."""
 
@@ -83,32 +70,6 @@ class Period:
                 "choose a date in that period"
             )
         return month
-
-
-def line_of(raw: str, table: str, key: str | None) -> str:
-    """Return ``":<line>"`` of ``key`` inside ``[table]`` (or of the header), or ``""``."""
-    first, *rest = table.split(".")
-    quoted = ".".join([first, *(f'"{part}"' for part in rest)])
-    headers = {f"[{table}]", f"[{quoted}]"}
-    lines = raw.splitlines()
-    start = next(
-        (i for i, line in enumerate(lines) if line.split("#")[0].strip() in headers), None
-    )
-    if start is None:
-        return ""
-    if key is None:
-        return f":{start + 1}"
-    for number in range(start + 1, len(lines)):
-        stripped = lines[number].strip()
-        if stripped.startswith("["):
-            break
-        for form in (key, f'"{key}"', f"'{key}'"):
-            if stripped.startswith(form) and stripped[len(form):].lstrip()[:1] == "=":
-                return f":{number + 1}"
-    return f":{start + 1}"
-
-
-
 
 
 def parse_measures(table: Mapping[str, Any], *, where: Where, period: Period
@@ -138,17 +99,14 @@ def parse_measures(table: Mapping[str, Any], *, where: Where, period: Period
             raise DataFileError(f"{source} must be a table; write [measures.{name}] with keys")
         measure = MEASURES[name]
         effect_keys = tuple(e.key for e in measure.effects)
-        _check_keys(body, SCHEDULE_KEYS + effect_keys, where=where, table=f"measures.{name}")
-        enabled = body.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise DataFileError(f"{where.at(f'measures.{name}', 'enabled')} enabled = "
-                                f"{enabled!r} must be true or false")
+        check_keys(body, SCHEDULE_KEYS + effect_keys, where, f"measures.{name}")
+        enabled = boolean(body, "enabled", where, f"measures.{name}", True)
         effects = {}
         for key in effect_keys:
             if key in body:
                 effect = measure.effect(key)
-                effects[key] = _number_in(
-                    body[key], effect.low, effect.high, unit=effect.unit,
+                effects[key] = check_number(
+                    body[key], low=effect.low, high=effect.high, unit=effect.unit,
                     source=where.at(f"measures.{name}", key), key=key,
                 )
         schedule = _schedule(body, measure.planned, where=where, table=f"measures.{name}",
@@ -179,13 +137,13 @@ def parse_capacity(table: Mapping[str, Any], *, where: Where, period: Period
             )
         if not isinstance(body, dict):
             raise DataFileError(f"{source} must be a table; write [capacity.{name}] with keys")
-        _check_keys(body, CAPACITY_KEYS, where=where, table=f"capacity.{name}")
+        check_keys(body, CAPACITY_KEYS, where, f"capacity.{name}")
         lever = LEVERS[name]
         if "amount" not in body:
             raise DataFileError(f"{source} has no amount; write e.g. amount = "
                                 f"{lever.high / 10:g}  # {lever.unit}")
-        amount = _number_in(body["amount"], lever.low, lever.high, unit=lever.unit,
-                            source=where.at(f"capacity.{name}", "amount"), key="amount")
+        amount = check_number(body["amount"], low=lever.low, high=lever.high, unit=lever.unit,
+                              source=where.at(f"capacity.{name}", "amount"), key="amount")
         planned = Schedule(start=month_to_date(period.first))
         schedule = _schedule({k: v for k, v in body.items() if k != "amount"}, planned,
                              where=where, table=f"capacity.{name}", period=period)
@@ -202,13 +160,13 @@ def parse_thresholds(table: Mapping[str, Any], *, where: Where) -> Thresholds:
     DataFileError
         For an unknown key, both COA keys at once, or a value that is not a positive number.
     """
-    _check_keys(table, THRESHOLD_KEYS, where=where, table="thresholds")
+    check_keys(table, THRESHOLD_KEYS, where, "thresholds")
     if "coa_occupancy" in table and "coa_occupancy_share" in table:
         raise DataFileError(f"{where.at('thresholds', 'coa_occupancy_share')} gives both "
                             "coa_occupancy and coa_occupancy_share; keep only one of them")
     values = {
-        key: _number_in(value, 0.0, math.inf, unit="", source=where.at("thresholds", key),
-                        key=key, positive=True)
+        key: check_number(value, low=0.0, source=where.at("thresholds", key), key=key,
+                          positive=True)
         for key, value in table.items()
     }
     return Thresholds(
@@ -242,7 +200,7 @@ def parse_inflow_series(points: Any, *, where: Where, period: Period
             raise DataFileError(f"{source} {key}: {point!r} is not a [\"YYYY-MM-DD\", number] "
                                 "pair")
         month = period.check(point[0], source=source, key=key)
-        value = _number_in(point[1], 0.0, math.inf, unit="person/Month", source=source, key=key)
+        value = check_number(point[1], low=0.0, unit="person/Month", source=source, key=key)
         if out and month <= out[-1][0]:
             raise DataFileError(f"{source} {key}: the dates must increase; "
                                 f"{point[0]} is not after the point before it")
@@ -310,28 +268,3 @@ def _date(value: object, *, source: str, key: str) -> dt.date:
         return parse_date(value)
     except ScheduleError as err:
         raise DataFileError(f"{source} {key}: {err}") from err
-
-
-def _number_in(value: Any, low: float, high: float, *, unit: str, source: str, key: str,
-               positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise DataFileError(f"{source} {key} = {value!r} is not a number; write a plain number")
-    if positive and value <= 0:
-        raise DataFileError(f"{source} {key} = {value:g} must be positive")
-    if not low <= value <= high:
-        unit_text = f" {unit}" if unit else ""
-        raise DataFileError(
-            f"{source} {key} = {value:g} is outside its range [{low:g}, {high:g}]{unit_text}; "
-            "choose a value in that range"
-        )
-    return float(value)
-
-
-def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], *, where: Where,
-                table: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise DataFileError(
-                f"{where.at(table, key)} unknown key '{key}'{did_you_mean(key, allowed)}; "
-                f"allowed keys are: {', '.join(allowed)}"
-            )

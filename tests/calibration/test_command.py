@@ -1,16 +1,19 @@
-"""run_calibration end to end on a small problem, the back-test, and bad input: one-line errors,
-nothing written."""
+"""calibrate end to end on a small problem, its output folder, the back-test, and bad input:
+one-line errors, nothing written."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from calibration.command import run_calibration
+from calibration.command import calibrate
+from calibration.files import calibration_files
 from sdmodel.data.fitted import load_default
 from sdmodel.errors import AsielketenError, DataFileError, OutputExistsError, UnknownVariableError
+from sdmodel.outputs.folder import check_out_dir, write_outputs
 from sdmodel.paths import DATA_DIR
 
 DATA = DATA_DIR
@@ -43,6 +46,15 @@ tied = ["nareis per subsidiary grant"]
 """
 
 
+def calibrate_into(out_dir: Path, *, lang: str = "nl", force: bool = False, **kwargs):
+    """What ``asielketen calibrate`` does: check --out, calibrate, write the folder at once."""
+    check_out_dir(out_dir, force=force)
+    result = calibrate(**kwargs)
+    write_outputs(out_dir, calibration_files(result, lang=lang), force=force,
+                  manifest=result.manifest)
+    return result
+
+
 def small_config(tmp_path: Path, *, series_extra: str = "weight = 1.0",
                  param_extra: str = "") -> Path:
     path = tmp_path / "calibration.toml"
@@ -56,7 +68,7 @@ def small_run(tmp_path_factory, chain_model):
     pytest.importorskip("sdmodel.engine.batch")
     tmp = tmp_path_factory.mktemp("cal")
     out = tmp / "out"
-    result = run_calibration(out_dir=out, config_path=small_config(tmp), lang="en")
+    result = calibrate_into(out, config_path=small_config(tmp), lang="en")
     return result, out
 
 
@@ -81,15 +93,26 @@ def test_writes_a_complete_folder(small_run):
 
 def test_same_seed_same_result(small_run, tmp_path):
     result, _ = small_run
-    again = run_calibration(out_dir=None, config_path=small_config(tmp_path))
+    again = calibrate(config_path=small_config(tmp_path), figures=False)
     assert again.fit.x.tolist() == result.fit.x.tolist()
+    assert again.x.tolist() == result.x.tolist() and again.fun.tolist() == result.fun.tolist()
+
+
+def test_the_result_is_frozen_with_scipys_fields(small_run):
+    result, _ = small_run
+    assert result.x.tolist() == list(result.fit.params.values())
+    assert result.cost == pytest.approx(0.5 * float(result.fun @ result.fun))
+    assert (result.success, result.message, result.nfev) == (
+        result.fit.success, result.fit.message, result.fit.nfev)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.x = result.x * 2
 
 
 def test_backtest_scores_held_back_rows(tmp_path, chain_model):
     pytest.importorskip("sdmodel.engine.batch")
     out = tmp_path / "bt"
-    result = run_calibration(out_dir=out, until="2022-01-01", config_path=small_config(tmp_path),
-                             figures=False)
+    result = calibrate_into(out, until="2022-01-01", config_path=small_config(tmp_path),
+                            figures=False)
     assert result.backtest is not None
     assert (result.backtest.rows["period_start"] >= "2022-01-01").all()
     assert (result.rows["period_end"] < "2022-01-01").all()
@@ -100,7 +123,7 @@ def test_backtest_scores_held_back_rows(tmp_path, chain_model):
 def _fails(tmp_path: Path, error: type, match: str, **kwargs) -> str:
     out = tmp_path / "never"
     with pytest.raises(error, match=match) as info:
-        run_calibration(out_dir=out, **kwargs)
+        calibrate_into(out, **kwargs)
     message = str(info.value)
     assert "\n" not in message
     assert not out.exists()
@@ -158,4 +181,4 @@ def test_existing_output_needs_force(tmp_path):
     out = tmp_path / "exists"
     out.mkdir()
     with pytest.raises(OutputExistsError, match="--force"):
-        run_calibration(out_dir=out, config_path=small_config(tmp_path))
+        calibrate_into(out, config_path=small_config(tmp_path))

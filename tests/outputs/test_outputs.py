@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from sdmodel.errors import AsielketenError, OutputExistsError
-from sdmodel.outputs.folder import build_manifest, results_csv_writer, write_outputs
+from sdmodel.outputs.folder import write_outputs
+from sdmodel.outputs.manifest import build_manifest
+from sdmodel.outputs.writers import csv_writer
 
 MANIFEST = {"command": "test"}
 
@@ -148,7 +150,14 @@ def test_results_csv_has_iso_date_column_first(tmp_path: Path) -> None:
     index = pd.date_range("2014-01-01", periods=3, freq="MS", name="date")
     results = pd.DataFrame({"coa_occupancy_total": [1.0, 2.0, 3.0]}, index=index)
     path = tmp_path / "results.csv"
-    results_csv_writer(results)(path)
+    csv_writer(results, index=True)(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "date,coa_occupancy_total"
     assert lines[1] == "2014-01-01,1.0"
+
+
+def test_csv_writer_writes_date_columns_as_iso_dates(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-06-12", None]), "value": [0.1, 2.0]})
+    path = tmp_path / "table.csv"
+    csv_writer(frame, float_format="%.3g")(path)
+    assert path.read_text(encoding="utf-8") == "date,value\n2026-06-12,0.1\n,2\n"

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from sdmodel.errors import AsielketenError, DataFileError, UnknownVariableError
+from sdmodel.names import INFLOW_BAND_VARIABLE
 from sdmodel.paths import SCENARIO_DIR
+from sdmodel.scenarios.overrides import parse_set_option
 from sdmodel.scenarios.scenario import (
-    INFLOW_BAND_VARIABLE,
     Scenario,
     available_scenarios,
     load_scenario,
-    parse_set_option,
     resolve_overrides,
 )
 
@@ -108,7 +108,8 @@ ERRORS = {
                                         "allowed keys"],
     ),
     "unknown inflow key": (
-        "[inflow]\nbnad = 'low'\n", DataFileError, [":2", "[inflow] 'bnad'", "allowed keys"],
+        "[inflow]\nbnad = 'low'\n", DataFileError, [":2", "[inflow] unknown key 'bnad'",
+                                              "allowed keys"],
     ),
     "unknown band word": (
         "[inflow]\nband = 'hoog'\n", DataFileError,

@@ -1,0 +1,136 @@
+"""The output folders of ``simulate`` and ``compare``: the files and what the manifest records.
+
+- :func:`simulation_files`: ``results.csv`` (one row per month, a ``date`` column and one column
+  per KPI) and ``kpi_overview.png``;
+- :func:`comparison_files`: ``kpis.csv``, ``kpis_columns.csv``, ``costs.csv``, ``results.csv``,
+  ``comparison.png`` and ``costs.png``, with uncertainty bands also ``fan_charts.png``,
+  ``bands.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` and ``uncertain_parameters.csv``;
+- :func:`simulation_manifest`, :func:`comparison_manifest`: the run manifests
+  (:func:`sdmodel.outputs.manifest.build_manifest`), with :func:`describe` recording what each
+  scenario sets.
+
+The files are writers for :func:`sdmodel.outputs.folder.write_outputs` (atomic, with the manifest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sdmodel.analysis.compare import TABLE_COLUMNS
+from sdmodel.outputs.writers import Writer, csv_writer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sdmodel.analysis.compare import Comparison
+    from sdmodel.analysis.simulate import Simulation
+    from sdmodel.runs import Session
+    from sdmodel.scenarios.scenario import Scenario
+
+
+def simulation_files(run: Simulation, *, lang: str = "nl") -> dict[str, Writer]:
+    """Return the output files of a simulation: name -> writer (see the module docstring)."""
+    from sdmodel.data.observations import load_observations
+    from sdmodel.figures.panels import overview_writer
+
+    return {
+        "results.csv": csv_writer(run.results, index=True),
+        "kpi_overview.png": overview_writer(run.results, load_observations(), lang=lang,
+                                            subtitle=f"scenario: {run.scenario.name}",
+                                            model_sha256=run.session.model.sha256),
+    }
+
+
+def simulation_manifest(run: Simulation, *, lang: str, command: str) -> dict[str, Any]:
+    """Return the manifest of a simulation: scenario, until, engine, calibration, every override
+    and the scenario's schedule."""
+    fitted, chosen = run.session.calibration, run.scenario
+    parameters = {"scenario": chosen.name, "scenario_file": chosen.source, "until": run.until,
+                  "engine": run.engine, "calibration": fitted.note,
+                  "model_matches": fitted.model_matches,
+                  "overrides": {**fitted.values, **chosen.overrides}, "lang": lang,
+                  "schedule": describe([chosen])[0]}
+    return _manifest(run.session, parameters, seed=None, command=command)
+
+
+def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, Writer]:
+    """Return the output files of a comparison: name -> writer (see the module docstring)."""
+    import pandas as pd
+
+    from sdmodel.figures.compare import comparison_figure, cost_figure, fan_chart_figure
+    from sdmodel.figures.style import figure_writer
+
+    session, scenarios = comparison.session, comparison.scenarios
+    figure_options = {"lang": lang, "model_sha256": session.model.sha256,
+                      "calibration": session.calibration.note}
+    legend = pd.DataFrame({"column": list(TABLE_COLUMNS), "meaning": list(TABLE_COLUMNS.values())})
+    monthly = pd.concat({name: frame for name, frame in comparison.results.items()},
+                        names=["scenario", "date"]).reset_index()
+    files: dict[str, Writer] = {
+        "kpis.csv": csv_writer(comparison.kpis),
+        "kpis_columns.csv": csv_writer(legend),
+        "costs.csv": csv_writer(comparison.costs),
+        "results.csv": csv_writer(monthly),
+        "comparison.png": figure_writer(
+            lambda: comparison_figure(comparison.results, scenarios, **figure_options)),
+        "costs.png": figure_writer(
+            lambda: cost_figure(comparison.costs, scenarios, **figure_options)),
+    }
+    uncertainty = comparison.uncertainty
+    if uncertainty is not None:
+        params = pd.DataFrame([vars(p) for p in uncertainty.parameters])
+        files.update({
+            "fan_charts.png": figure_writer(lambda: fan_chart_figure(
+                uncertainty.bands, scenarios, samples=comparison.samples, **figure_options)),
+            "bands.csv": csv_writer(uncertainty.bands),
+            "kpis_uncertainty.csv": csv_writer(uncertainty.summary),
+            "samples.csv": csv_writer(uncertainty.design),
+            "uncertain_parameters.csv": csv_writer(params),
+        })
+    return files
+
+
+def comparison_manifest(comparison: Comparison, *, lang: str, command: str) -> dict[str, Any]:
+    """Return the manifest of a comparison: the scenarios, the calibration and the samples (the
+    seed of the bands, when there are any)."""
+    fitted = comparison.session.calibration
+    parameters = {"scenarios": describe(comparison.scenarios), "calibration": fitted.note,
+                  "calibration_model_matches": fitted.model_matches,
+                  "calibration_values": fitted.values, "samples": comparison.samples,
+                  "lang": lang}
+    seed = comparison.uncertainty.seed if comparison.uncertainty is not None else None
+    return _manifest(comparison.session, parameters, seed=seed, command=command)
+
+
+def describe(scenarios: Sequence[Scenario]) -> list[dict[str, object]]:
+    """Return what each scenario sets (for the run manifest): file, constants, measures with
+    their schedules and effect sizes, capacity funding and thresholds."""
+    out = []
+    for s in scenarios:
+        out.append({
+            "name": s.name,
+            "file": str(s.source) if s.source else None,
+            "overrides": s.overrides,
+            "inflow_series": list(s.inflow_series),
+            "measures": [{
+                "measure": m.measure.name, "enabled": m.enabled,
+                "start": m.schedule.start.isoformat(), "ramp_months": m.schedule.ramp_months,
+                "intensity": m.schedule.intensity,
+                "milestones": [[d.isoformat(), v] for d, v in m.schedule.milestones],
+                "effects": {e.key: m.value(e.key) for e in m.measure.effects},
+            } for m in s.measures],
+            "capacity": [{"lever": c.lever.name, "amount": c.amount,
+                          "start": c.schedule.start.isoformat(),
+                          "ramp_months": c.schedule.ramp_months} for c in s.capacity],
+            "thresholds": vars(s.thresholds),
+        })
+    return out
+
+
+def _manifest(session: Session, parameters: dict[str, Any], *, seed: int | None,
+              command: str) -> dict[str, Any]:
+    from sdmodel.data.observations import data_sha256
+    from sdmodel.outputs.manifest import build_manifest
+
+    return build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
+                          data_sha256=data_sha256(), parameters=parameters, seed=seed,
+                          command=command)
