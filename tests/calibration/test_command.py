@@ -145,14 +145,14 @@ def test_unknown_series_in_mapping(tmp_path):
     path = small_config(tmp_path).read_text(encoding="utf-8")
     (tmp_path / "c.toml").write_text(path + "\n[series.coa_ocupancy_total]\nweight = 1\n",
                                      encoding="utf-8")
-    message = _fails(tmp_path, DataFileError, "key 'series.coa_ocupancy_total'",
+    message = _fails(tmp_path, DataFileError, r"\[series\.coa_ocupancy_total\] no series",
                      config_path=tmp_path / "c.toml")
     assert "coa_occupancy_total" in message  # did you mean
 
 
 def test_unknown_model_variable_in_mapping(tmp_path):
     config = small_config(tmp_path, series_extra='variable = "nareis pendng"')
-    message = _fails(tmp_path, UnknownVariableError, "series.ind_pending_nareis.variable",
+    message = _fails(tmp_path, UnknownVariableError, r"\[series\.ind_pending_nareis\] variable",
                      config_path=config)
     assert "'nareis pending'" in message
 
@@ -164,7 +164,8 @@ def test_bounds_min_above_max(tmp_path):
 
 def test_start_outside_bounds(tmp_path):
     config = small_config(tmp_path, param_extra="min = 0.5\nmax = 0.8\nstart = 0.9")
-    _fails(tmp_path, DataFileError, r"parameters.\"target realisation\".start", config_path=config)
+    _fails(tmp_path, DataFileError, r"\[parameters\.\"target realisation\"\] start",
+           config_path=config)
 
 
 def test_unknown_parameter_and_bad_until(tmp_path):
