@@ -2,36 +2,35 @@
 
 Every candidate plan is run for every future; many plans x futures go into one batch call
 (:func:`sdmodel.engine.batch_kpis.run_monthly`, monthly KPIs with flows accumulated by the
-simulator, only the KPIs the objective and constraints need). For each plan and future the
-evaluator keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost
-(the cost KPIs of :data:`sdmodel.names.COST_KPIS`) and the person-months above each
-threshold. Results are cached by decision vector, and every evaluated vector stays in the archive
-(for the Pareto sweep).
+simulator, only the KPIs the objective and constraints need). For each plan and future the evaluator
+keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost (the cost KPIs
+of :data:`sdmodel.names.COST_KPIS`) and the person-months above each threshold. Results are cached
+by decision vector, and every evaluated vector stays in the archive (for the Pareto sweep).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sdmodel.errors import AsielketenError
-from sdmodel.names import COST_KPIS, HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
+from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
+from sdmodel.optimize.outcomes import EXCEEDANCE, OUTCOMES, STATISTICS, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
-STATISTICS = ("mean", "worst", "share")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Thresholds counted in person-months above, and the budget.
+    """The limits above which the excess outcomes count (see :data:`OUTCOMES`).
 
     Attributes
     ----------
@@ -46,52 +45,65 @@ class Limits:
     ter_apel: float | None = None
     ind_backlog: float | None = None
 
-    def describe_coa(self) -> str:
-        """``"COA occupancy <= 60,000"`` or ``"COA occupancy <= 1.0 x regular capacity"``."""
-        if self.coa_occupancy is not None:
-            return f"COA occupancy <= {self.coa_occupancy:,.0f}"
-        return f"COA occupancy <= {self.coa_occupancy_share:g} x regular capacity"
+    def limit(self, outcome: str, monthly: Mapping[str, np.ndarray]
+              ) -> np.ndarray | float | None:
+        """The limit of an excess outcome per month and run (``None``: not limited); the COA
+        limit in persons, or its share x regular capacity."""
+        if outcome == "coa_occupancy" and self.coa_occupancy is None:
+            return self.coa_occupancy_share * monthly["coa_regular_capacity"]
+        return getattr(self, outcome)
+
+    def kpis(self, outcome: str) -> list[str]:
+        """The monthly KPIs the limit of ``outcome`` needs besides the outcome's own."""
+        if outcome == "coa_occupancy" and self.coa_occupancy is None:
+            return ["coa_regular_capacity"]
+        return []
+
+    def describe(self, outcome: str) -> str:
+        """``"IND backlog <= 45,000"``; ``"COA occupancy <= 1 x regular capacity"``."""
+        title = OUTCOMES[outcome].title
+        if outcome == "coa_occupancy" and self.coa_occupancy is None:
+            return f"{title} <= {self.coa_occupancy_share:g} x regular capacity"
+        return f"{title} <= {getattr(self, outcome):,.0f}"
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """Per plan (rows) and future (columns), over the horizon.
+    """The outcomes of :data:`OUTCOMES` per plan (rows) and future (columns), over the horizon.
 
-    Attributes
-    ----------
-    cost
-        Total chain cost (EUR).
-    coa
-        Person-months of COA occupancy above its threshold.
-    ter_apel
-        Person-months above the Ter Apel limit (zeros without one).
-    ind_backlog
-        Case-months of IND pending asylum applications above the limit (zeros without one).
+    ``metrics["cost"]`` is the total chain cost (EUR), ``metrics["coa_occupancy"]`` the
+    person-months of COA occupancy above its threshold, ``metrics["ter_apel"]`` and
+    ``metrics["ind_backlog"]`` the person- and case-months above their limits (zeros without
+    one).
     """
 
-    cost: np.ndarray
-    coa: np.ndarray
-    ter_apel: np.ndarray
-    ind_backlog: np.ndarray
+    values: Mapping[str, np.ndarray]
+
+    def __getitem__(self, outcome: str) -> np.ndarray:
+        return self.values[outcome]
 
     @staticmethod
     def stack(rows: Sequence[Metrics]) -> Metrics:
         """Concatenate the plans of several results."""
-        return Metrics(*(np.concatenate([getattr(r, f) for r in rows], axis=0)
-                         for f in ("cost", "coa", "ter_apel", "ind_backlog")))
+        return Metrics({name: np.concatenate([r[name] for r in rows], axis=0)
+                        for name in OUTCOMES})
+
+    @staticmethod
+    def empty(futures: int) -> Metrics:
+        """No plans."""
+        return Metrics({name: np.empty((0, futures)) for name in OUTCOMES})
 
     def rows(self, index: np.ndarray | Sequence[int]) -> Metrics:
         """The plans at ``index``."""
         index = np.asarray(index, dtype=int)
-        return Metrics(self.cost[index], self.coa[index], self.ter_apel[index],
-                       self.ind_backlog[index])
+        return Metrics({name: values[index] for name, values in self.values.items()})
 
     def share_meeting(self) -> np.ndarray:
         """Share of futures without a month above the COA threshold, per plan."""
-        return (self.coa <= 0).mean(axis=1)
+        return (self[EXCEEDANCE] <= 0).mean(axis=1)
 
 
-def statistic(values: np.ndarray, how: str, *, share: float) -> np.ndarray:
+def statistic(values: np.ndarray, how: Statistic, *, share: float) -> np.ndarray:
     """Summarise ``values`` (plans x futures) over the futures.
 
     Parameters
@@ -171,22 +183,19 @@ class Evaluator:
 
     @property
     def kpis(self) -> list[str]:
-        """The monthly KPIs the metrics need."""
-        names = ["coa_occupancy_total", *COST_KPIS]
-        if self.limits.coa_occupancy is None:
-            names.append("coa_regular_capacity")
-        if self.limits.ter_apel is not None:
-            names.append("ter_apel_occupancy")
-        if self.limits.ind_backlog is not None:
-            names.append("ind_pending_asylum")
-        return names
+        """The monthly KPIs the metrics need: every outcome's that is evaluated."""
+        names: list[str] = []
+        for outcome in OUTCOMES.values():
+            if outcome.statistic == "total" or outcome.name == EXCEEDANCE \
+                    or getattr(self.limits, outcome.name) is not None:
+                names += [*outcome.kpis, *self.limits.kpis(outcome.name)]
+        return list(dict.fromkeys(names))
 
     def evaluate(self, xs: np.ndarray) -> Metrics:
         """Metrics of decision vectors ``xs`` (shape ``(S, N)``), simulating only new ones."""
         xs = np.rint(np.atleast_2d(np.asarray(xs, dtype=float)))
         if not len(xs):
-            empty = np.empty((0, self.futures.n))
-            return Metrics(empty, empty, empty, empty)
+            return Metrics.empty(self.futures.n)
         keys = [x.tobytes() for x in xs]
         new = {}
         for key, x in zip(keys, xs, strict=True):
@@ -264,9 +273,7 @@ class Evaluator:
 
     def coa_limit(self, monthly: dict[str, np.ndarray]) -> np.ndarray | float:
         """The COA threshold per month and run (persons, or share x regular capacity)."""
-        if self.limits.coa_occupancy is not None:
-            return self.limits.coa_occupancy
-        return self.limits.coa_occupancy_share * monthly["coa_regular_capacity"]
+        return self.limits.limit(EXCEEDANCE, monthly)
 
     def _metrics(self, monthly: dict[str, np.ndarray], plans: int) -> Metrics:
         rows, shape = self.rows, (plans, self.futures.n)
@@ -277,11 +284,16 @@ class Evaluator:
             excess = np.clip(values - limit, 0.0, None)[rows]
             return excess.sum(axis=0).reshape(shape)
 
-        cost = sum(monthly[k][rows].sum(axis=0) for k in COST_KPIS).reshape(shape)
-        coa = above(monthly["coa_occupancy_total"], self.coa_limit(monthly))
-        ter_apel = above(monthly.get("ter_apel_occupancy", 0.0), self.limits.ter_apel)
-        backlog = above(monthly.get("ind_pending_asylum", 0.0), self.limits.ind_backlog)
-        return Metrics(cost, coa, ter_apel, backlog)
+        values = {}
+        for outcome in OUTCOMES.values():
+            if outcome.statistic == "total":
+                values[outcome.name] = sum(monthly[k][rows].sum(axis=0)
+                                           for k in outcome.kpis).reshape(shape)
+                continue
+            limit = self.limits.limit(outcome.name, monthly)
+            series = sum(monthly.get(k, 0.0) for k in outcome.kpis) if limit is not None else 0.0
+            values[outcome.name] = above(series, limit)
+        return Metrics(values)
 
     def _base_series(self, name: str) -> np.ndarray:
         if name in self.futures.series:

@@ -63,8 +63,8 @@ def pareto_front(
         best = _best_in_archive(evaluator, point, count=1)[0]
         metrics = evaluator.evaluate(best[None, :])
         feasible = bool(np.all(point.violations(metrics) <= 0))
-        rows.append({"budget_eur": float(budget), "cost_eur": float(metrics.cost.mean()),
-                     "exceedance_person_months": float(metrics.coa.mean()),
+        rows.append({"budget_eur": float(budget), "cost_eur": float(metrics["cost"].mean()),
+                     "exceedance_person_months": float(metrics["coa_occupancy"].mean()),
                      "share_futures_meeting_threshold": float(metrics.share_meeting()[0]),
                      "feasible": feasible})
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -80,7 +80,7 @@ def sweep_budgets(evaluator: Evaluator, goal: Goal, *, points: int) -> list[floa
         np.ones(len(xs), dtype=bool)
     if not ok.any() or points < 1:
         return []
-    cost, exceedance = metrics.cost.mean(axis=1)[ok], metrics.coa.mean(axis=1)[ok]
+    cost, exceedance = metrics["cost"].mean(axis=1)[ok], metrics["coa_occupancy"].mean(axis=1)[ok]
     low = float(cost.min())
     high = float(cost[exceedance == exceedance.min()].min())
     if points == 1 or high <= low:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.optimize.ensemble import Evaluator, Limits
+from sdmodel.optimize.outcomes import EXCEEDANCE, OUTCOMES
 from sdmodel.optimize.search import (
     Constraint,
     Goal,
@@ -210,17 +211,14 @@ def main_goal(spec: OptimizeSpec, limits: Limits) -> Goal:
     not a constraint, when minimising exceedance)."""
     c = spec.constraints
     constraints = []
-    if spec.objective.minimise == "cost" and (c.coa_occupancy is not None
-                                               or c.coa_occupancy_share is not None):
-        key = "coa_occupancy" if c.coa_occupancy is not None else "coa_occupancy_share"
-        constraints.append(Constraint("coa_occupancy", limits.describe_coa(), key,
+    for outcome in OUTCOMES.values():
+        key = next((k for k in outcome.keys if getattr(c, k) is not None), None)
+        if outcome.statistic != "excess" or key is None:
+            continue
+        if outcome.name == EXCEEDANCE and spec.objective.minimise != "cost":
+            continue  # the objective's threshold
+        constraints.append(Constraint(outcome.name, limits.describe(outcome.name), key,
                                       c.statistic, c.share))
-    if c.ter_apel is not None:
-        constraints.append(Constraint("ter_apel", f"Ter Apel <= {c.ter_apel:,.0f}", "ter_apel",
-                                      c.statistic, c.share))
-    if c.ind_backlog is not None:
-        constraints.append(Constraint("ind_backlog", f"IND backlog <= {c.ind_backlog:,.0f}",
-                                      "ind_backlog", c.statistic, c.share))
     goal = Goal(spec.objective.minimise, spec.objective.statistic, spec.objective.share,
                 tuple(constraints))
     return with_budget(goal, c.budget_eur)

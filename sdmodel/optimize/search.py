@@ -23,6 +23,7 @@ import numpy as np
 
 from sdmodel.errors import AsielketenError
 from sdmodel.optimize.ensemble import Evaluator, Metrics, statistic
+from sdmodel.optimize.outcomes import COST, EXCEEDANCE, OUTCOMES, Minimise, Statistic
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -40,8 +41,9 @@ class Constraint:
     Attributes
     ----------
     name
-        ``"coa_occupancy"``, ``"ter_apel"``, ``"ind_backlog"`` (person- or case-months above the
-        limit, by ``statistic``) or ``"budget"`` (mean cost minus the budget, EUR).
+        An excess outcome of :data:`~sdmodel.optimize.outcomes.OUTCOMES` (``"coa_occupancy"``,
+        ``"ter_apel"``, ``"ind_backlog"``: person- or case-months above the limit, by
+        ``statistic``) or ``"budget"`` (mean cost minus the budget, EUR).
     text
         What it says, for messages: ``"COA occupancy <= 1 x regular capacity"``.
     key
@@ -55,16 +57,15 @@ class Constraint:
     name: str
     text: str
     key: str
-    statistic: str = "share"
+    statistic: Statistic = "share"
     share: float = 0.8
     budget: float = math.inf
 
     def value(self, metrics: Metrics) -> np.ndarray:
         """Per plan: > 0 when violated (person-months, case-months or EUR)."""
         if self.name == "budget":
-            return metrics.cost.mean(axis=1) - self.budget
-        field_name = "coa" if self.name == "coa_occupancy" else self.name
-        return statistic(getattr(metrics, field_name), self.statistic, share=self.share)
+            return metrics[COST].mean(axis=1) - self.budget
+        return statistic(metrics[self.name], self.statistic, share=self.share)
 
     def describe(self) -> str:
         """The limit with how it is summarised over the futures."""
@@ -80,14 +81,14 @@ class Goal:
     """What a search minimises (``"cost"`` EUR or ``"exceedance"`` COA person-months, by
     ``statistic``) and the constraints it must keep."""
 
-    minimise: str
-    statistic: str
+    minimise: Minimise
+    statistic: Statistic
     share: float
     constraints: tuple[Constraint, ...] = ()
 
     def objective(self, metrics: Metrics) -> np.ndarray:
         """Per plan, in EUR or person-months."""
-        values = metrics.cost if self.minimise == "cost" else metrics.coa
+        values = metrics[COST if self.minimise == "cost" else EXCEEDANCE]
         return statistic(values, self.statistic, share=self.share)
 
     def violations(self, metrics: Metrics) -> np.ndarray:
@@ -317,10 +318,9 @@ def _failure(constraint: Constraint, metrics: Metrics, values: np.ndarray, lever
     lever_text = "at its maximum" if levers == "max" else "at its minimum"
     if constraint.name == "budget":
         return (f"{constraint.describe()} cannot be met even with every capacity lever "
-                f"{lever_text} (mean cost EUR {metrics.cost[best].mean() / 1e9:,.1f} billion)")
-    field_name = "coa" if constraint.name == "coa_occupancy" else constraint.name
-    met = (getattr(metrics, field_name)[best] <= 0).mean()
-    unit = "case-months" if constraint.name == "ind_backlog" else "person-months"
+                f"{lever_text} (mean cost EUR {metrics[COST][best].mean() / 1e9:,.1f} billion)")
+    met = (metrics[constraint.name][best] <= 0).mean()
+    unit = OUTCOMES[constraint.name].unit
     where = {"mean": "on average", "worst": "in the worst future",
              "share": f"in the future at the {constraint.share:.0%} mark"}[constraint.statistic]
     return (f"{constraint.key}: {constraint.describe()} cannot be met even with every capacity "

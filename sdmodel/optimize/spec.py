@@ -64,6 +64,7 @@ from typing import Any
 
 from sdmodel.calendar import SCENARIO_PERIOD
 from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.optimize.outcomes import LIMIT_KEYS, OBJECTIVES, STATISTICS, Minimise, Statistic
 from sdmodel.optimize.values import (
     Bounds,
     date_bounds,
@@ -93,16 +94,13 @@ from sdmodel.scenarios.scenario import BANDS, is_optimisation_spec
 TOP_KEYS = ("name", "description", "scenario", "horizon", "objective", "constraints", "futures",
             "search", "pareto", "measures", "capacity")
 OBJECTIVE_KEYS = ("minimise", "statistic", "share")
-CONSTRAINT_KEYS = ("coa_occupancy", "coa_occupancy_share", "ter_apel", "ind_backlog",
-                   "budget_eur", "statistic", "share")
+CONSTRAINT_KEYS = (*LIMIT_KEYS, "statistic", "share")
 FUTURE_KEYS = ("count", "bands", "seed")
 SEARCH_KEYS = ("max_evals", "popsize", "seed", "tol", "mutation", "recombination", "chunk_runs")
 PARETO_KEYS = ("points", "budgets_eur", "share_of_evals")
 MEASURE_KEYS = ("start", "ramp_months", "intensity", "in_force_by", "full_strength_by",
                 "free_start")
 LEVER_KEYS = ("amount", "start", "ramp_months")
-OBJECTIVES = ("cost", "exceedance")
-STATISTICS = ("mean", "worst", "share")
 FIXED_DATES: dict[str, str] = {
     "eu_pact": "the EU Pact applies from 12 June 2026 by EU law (timeline.csv)",
 }
@@ -115,8 +113,8 @@ class Objective:
     """What to minimise: ``"cost"`` (EUR) or ``"exceedance"`` (person-months), over the futures
     by ``statistic`` (``"mean"``, ``"worst"``, or ``"share"``: the value met in ``share``)."""
 
-    minimise: str = "cost"
-    statistic: str = "mean"
+    minimise: Minimise = "cost"
+    statistic: Statistic = "mean"
     share: float = 0.8
 
 
@@ -142,7 +140,7 @@ class Constraints:
     ter_apel: float | None = None
     ind_backlog: float | None = None
     budget_eur: float | None = None
-    statistic: str = "share"
+    statistic: Statistic = "share"
     share: float = 0.8
 
 
@@ -293,7 +291,7 @@ def _constraints(body: Mapping[str, Any], where: Where) -> Constraints:
         raise DataFileError(f"{where.at('constraints', 'coa_occupancy_share')} gives both "
                             "coa_occupancy and coa_occupancy_share; keep only one of them")
     limits = {key: number(body, key, where, "constraints", None, low=0.0, high=math.inf)
-              for key in CONSTRAINT_KEYS[:5]}
+              for key in LIMIT_KEYS}
     return Constraints(**limits,
                        statistic=choice(body, "statistic", STATISTICS, where, "constraints",
                                          "share"),

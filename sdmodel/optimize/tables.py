@@ -135,8 +135,8 @@ def ensemble_columns(result: Optimization, metrics: Metrics) -> pd.DataFrame:
 
     goal = result.goal
     columns = {
-        "cost_eur": np.round(metrics.cost.mean(axis=1)),
-        "exceedance_person_months": np.round(metrics.coa.mean(axis=1)),
+        "cost_eur": np.round(metrics["cost"].mean(axis=1)),
+        "exceedance_person_months": np.round(metrics["coa_occupancy"].mean(axis=1)),
         "share_futures_meeting_threshold": metrics.share_meeting(),
         "objective": goal.objective(metrics),
     }

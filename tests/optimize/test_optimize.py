@@ -233,3 +233,16 @@ def test_optimize_command_writes_the_folder_the_briefing_reads(tmp_path: Path,
 
     again = CliRunner().invoke(cli.main, args)
     assert again.exit_code != 0 and "--force" in again.output
+
+
+def test_outcomes_are_declared_once() -> None:
+    import dataclasses
+
+    from sdmodel.names import KPIS
+    from sdmodel.optimize.outcomes import LIMIT_KEYS, OUTCOMES
+    from sdmodel.optimize.spec import CONSTRAINT_KEYS, Constraints
+
+    fields = [f.name for f in dataclasses.fields(Constraints)]
+    assert tuple(fields[:len(LIMIT_KEYS)]) == LIMIT_KEYS
+    assert (*LIMIT_KEYS, "statistic", "share") == CONSTRAINT_KEYS
+    assert all(kpi in KPIS for outcome in OUTCOMES.values() for kpi in outcome.kpis)
