@@ -117,7 +117,7 @@ def build_briefing(
     from sdmodel.analysis.compare import compare
     from sdmodel.briefing.data import load_optimized
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
-    from sdmodel.figures.style import law_dates, source_line
+    from sdmodel.figures.marks import law_dates, source_line
 
     check_lang(lang)
     if not scenarios:
@@ -255,7 +255,7 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
         sources,
     )
     from sdmodel.data.observations import load_observations
-    from sdmodel.figures.style import format_date
+    from sdmodel.figures.formats import format_date
     from sdmodel.outputs.manifest import package_versions
 
     session = comparison.session

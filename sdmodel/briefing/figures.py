@@ -29,19 +29,21 @@ from sdmodel.briefing.findings import (
     finding_flows,
 )
 from sdmodel.calendar import SCENARIO_START
+from sdmodel.figures.formats import format_euro
 from sdmodel.figures.labels import check_lang, label, text
-from sdmodel.figures.style import (
-    colors,
-    figure_style,
-    finish_figure,
-    format_euro,
+from sdmodel.figures.marks import (
     law_dates,
     law_key,
     mark_law_dates,
     mark_scenario_period,
+    source_line,
+)
+from sdmodel.figures.style import (
+    colors,
+    figure_style,
+    finish_figure,
     new_figure,
     number_axis,
-    source_line,
     wrap,
     year_axis,
 )

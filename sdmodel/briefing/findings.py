@@ -20,14 +20,14 @@ from sdmodel.briefing.data import (
     yearly_flows,
 )
 from sdmodel.calendar import REPORT_YEAR, SCENARIO_START
-from sdmodel.figures.labels import check_lang, label
-from sdmodel.figures.style import (
+from sdmodel.figures.formats import (
     format_count,
     format_date,
     format_euro,
     format_month,
     format_percent,
 )
+from sdmodel.figures.labels import check_lang, label
 from sdmodel.names import COST_ACTORS, TER_APEL_NORM
 
 NOUNS: dict[str, dict[str, str]] = {

@@ -15,19 +15,10 @@ import pandas as pd
 from sdmodel.briefing.figures import LEGEND_RIGHT, axes_for, finish_panel, y_headroom
 from sdmodel.briefing.findings import finding_gantt, finding_pareto
 from sdmodel.calendar import SCENARIO_START
+from sdmodel.figures.formats import format_number, format_percent
 from sdmodel.figures.labels import check_lang, text
-from sdmodel.figures.style import (
-    colors,
-    figure_style,
-    format_number,
-    format_percent,
-    law_dates,
-    law_key,
-    mark_law_dates,
-    number_axis,
-    wrap,
-    year_axis,
-)
+from sdmodel.figures.marks import law_dates, law_key, mark_law_dates
+from sdmodel.figures.style import colors, figure_style, number_axis, wrap, year_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

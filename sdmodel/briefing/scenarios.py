@@ -15,21 +15,23 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sdmodel.briefing.findings import finding_comparison, finding_fan
+from sdmodel.figures.formats import format_count
 from sdmodel.figures.labels import check_lang, text, unit
-from sdmodel.figures.style import (
-    colors,
-    figure_style,
-    finish_figure,
-    format_count,
+from sdmodel.figures.marks import (
     law_dates,
     law_key,
     mark_law_dates,
     mark_scenario_period,
     mark_threshold,
+    source_line,
+)
+from sdmodel.figures.style import (
+    colors,
+    figure_style,
+    finish_figure,
     new_figure,
     number_axis,
     retitle,
-    source_line,
     wrap,
     year_axis,
 )

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from sdmodel.figures.formats import format_euro, format_month, format_number, format_percent
 from sdmodel.figures.labels import TEXT, check_lang, text
-from sdmodel.figures.style import format_euro, format_month, format_number, format_percent
 
 ASSUMPTION = re.compile(r"assumption\s*:?\s*", re.IGNORECASE)
 URL = re.compile(r"https?://[^\s;,)\]]+")

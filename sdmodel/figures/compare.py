@@ -16,23 +16,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sdmodel.figures.formats import format_date, format_number
 from sdmodel.figures.labels import check_lang, text, unit
+from sdmodel.figures.marks import LAW_COLOR, THRESHOLD_COLOR, marker_symbol
 from sdmodel.figures.style import (
     DPI,
-    LAW_COLOR,
-    THRESHOLD_COLOR,
     figure_style,
-    format_date,
-    format_number,
-    marker_symbol,
     number_axis,
     save_figure,
     scenario_colors,
     year_axis,
 )
-from sdmodel.figures.style import (
-    colors as _colors,
-)
+from sdmodel.figures.style import colors as _colors
 from sdmodel.names import COST_ACTORS, TER_APEL_NORM
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sdmodel.figures.formats import format_number
 from sdmodel.figures.labels import KPI_LABELS, check_lang
-from sdmodel.figures.panels import QUALITY_MARKERS
+from sdmodel.figures.observations import QUALITY_MARKERS
 from sdmodel.figures.style import save_figure
 
 if TYPE_CHECKING:

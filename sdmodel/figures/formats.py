@@ -1,8 +1,8 @@
 """Numbers and dates in words, the Dutch way by default: ``1.234,5``, ``€ 2,1 mld``, ``maart 2024``.
 
 English (``lang="en"``) gives ``1,234.5``, ``EUR 2.1 bn``, ``March 2024``. Month names are spelled
-out here, so nothing depends on the machine's locale. :mod:`sdmodel.figures.style` re-exports these
-functions.
+out here, so nothing depends on the machine's locale. Figures, findings and the briefing's
+tables all format their numbers here.
 """
 
 from __future__ import annotations

@@ -10,11 +10,16 @@ were).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import check_lang, label, text, unit
+from sdmodel.figures.observations import (
+    is_observation_label,
+    observation_legend,
+    plot_observations,
+)
 from sdmodel.figures.style import figure_writer
 from sdmodel.names import TER_APEL_NORM
 
@@ -25,13 +30,6 @@ if TYPE_CHECKING:
 
     from sdmodel.outputs.writers import Writer
 
-
-QUALITY_MARKERS: dict[str, dict[str, object]] = {
-    "primary": {"marker": "o", "filled": True},
-    "secondary": {"marker": "o", "filled": False},
-    "derived": {"marker": "x", "filled": True},
-}
-"""Marker per observation quality: primary filled, secondary open, derived a cross."""
 
 LEGEND_HEADROOM = 1.3
 """Panels leave this factor of room above the data for the legend (upper left)."""
@@ -99,62 +97,6 @@ def plot_kpi(
     return ax
 
 
-def plot_observations(
-    observations: pd.DataFrame,
-    series: str,
-    *,
-    ax: Axes | None = None,
-    color: object = "black",
-    within: pd.DatetimeIndex | None = None,
-    lang: str = "nl",
-) -> Axes:
-    """Draw the observed stock values of one series as points at their ``period_end``.
-
-    Parameters
-    ----------
-    observations
-        Long-format observations (``series, kind, period_end, value, quality``).
-    series
-        The series to draw (a KPI column name).
-    ax
-        Axes to draw on; the current Axes if ``None``.
-    color
-        Marker colour (open markers use it for the edge).
-    within
-        Only points between the first and last of these dates are drawn (``None``: all).
-    lang
-        Label language, ``"nl"`` (default) or ``"en"``.
-
-    Returns
-    -------
-    Axes
-        The Axes drawn on.
-    """
-    import matplotlib.pyplot as plt
-    import pandas as pd
-
-    ax = plt.gca() if ax is None else ax
-    rows = observations[(observations["series"] == series) & (observations["kind"] == "stock")]
-    dates = pd.to_datetime(rows["period_end"])
-    if within is not None and len(within):
-        keep = (dates >= within.min()) & (dates <= within.max())
-        rows, dates = rows[keep], dates[keep]
-    for quality, style in QUALITY_MARKERS.items():
-        mask = (rows["quality"] == quality).to_numpy()
-        if not mask.any():
-            continue
-        if style["marker"] == "x":  # an unfilled marker: drawn in its face colour
-            colors = {"c": [color]}
-        else:
-            colors = {"facecolors": color if style["filled"] else "white", "edgecolors": color}
-        ax.scatter(
-            dates[mask], rows["value"].to_numpy()[mask], marker=style["marker"], s=26,
-            linewidths=1.2, zorder=4, **colors,
-            label=f"{text('observed', lang)}: {text('quality_' + quality, lang)}",
-        )
-    return ax
-
-
 def plot_coa(
     results: pd.DataFrame,
     *,
@@ -200,7 +142,7 @@ def plot_ter_apel(
     """Panel: Ter Apel occupancy against the 2,000 maximum; returns the Axes drawn on."""
     import matplotlib.pyplot as plt
 
-    from sdmodel.figures.style import mark_threshold
+    from sdmodel.figures.marks import mark_threshold
 
     ax = plt.gca() if ax is None else ax
     plot_kpi(results, "ter_apel_occupancy", observations=observations, ax=ax, lang=lang,
@@ -279,16 +221,14 @@ def kpi_overview(
         A matplotlib Figure not registered with pyplot (save it with
         :func:`sdmodel.figures.style.save_figure`).
     """
-    from sdmodel.figures.style import (
-        figure_style,
-        finish_figure,
+    from sdmodel.figures.marks import (
         law_dates,
         law_key,
         mark_law_dates,
         mark_scenario_period,
-        new_figure,
         source_line,
     )
+    from sdmodel.figures.style import figure_style, finish_figure, new_figure
 
     check_lang(lang)
     events = law_dates()
@@ -310,7 +250,7 @@ def kpi_overview(
                          pad=16 if i < 2 else 6)
             _legend(ax)
         if observations is not None:
-            _observation_legend(fig, axes, lang=lang)
+            observation_legend(fig, axes, lang=lang)
         finish_figure(
             fig, title=title if title is not None else text("overview_title", lang),
             subtitle=subtitle, notes=[law_key(events, drawn, lang=lang)],
@@ -381,36 +321,14 @@ def _y_from_zero(ax: Axes, *, headroom: float = 1.05) -> None:
     ax.set_ylim(min(0.0, low), high * headroom if high > 0 else high)
 
 
-def _is_observation(label_text: str) -> bool:
-    return label_text.startswith(tuple(f"{text('observed', lang)}:" for lang in ("nl", "en")))
-
-
 def _legend(ax: Axes) -> None:
     """Legend of the model lines only (observation markers go in the figure legend)."""
     pairs = [
         (handle, lab)
         for handle, lab in zip(*ax.get_legend_handles_labels(), strict=True)
-        if not _is_observation(lab)
+        if not is_observation_label(lab)
     ]
     if pairs:
         handles, labels = zip(*pairs, strict=True)
         ax.legend(handles, labels, loc="upper left", fontsize="small", frameon=True,
                   framealpha=0.9)
-
-
-def _observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None:
-    """One figure legend (bottom right) for the observation markers drawn, in neutral grey."""
-    from matplotlib.lines import Line2D
-
-    drawn = {lab for ax in axes for lab in ax.get_legend_handles_labels()[1]}
-    handles = []
-    for quality, style in QUALITY_MARKERS.items():
-        name = f"{text('observed', lang)}: {text('quality_' + quality, lang)}"
-        if name not in drawn:
-            continue
-        face = "0.3" if style["filled"] else "white"
-        handles.append(Line2D([], [], linestyle="none", marker=style["marker"], markersize=6,
-                              color="0.3", markerfacecolor=face, label=name))
-    if handles:
-        fig.legend(handles=handles, loc="outside lower right", ncols=len(handles),
-                   fontsize="small", frameon=False)

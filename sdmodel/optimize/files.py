@@ -204,7 +204,7 @@ def _band(result: Optimization, band: pd.DataFrame, before: pd.DataFrame, centra
 
 def _source(result: Optimization, lang: str) -> str:
     from sdmodel.data.observations import data_sha256
-    from sdmodel.figures.style import source_line
+    from sdmodel.figures.marks import source_line
 
     spec = result.spec.source.name if result.spec.source else result.spec.name
     return source_line(lang=lang, model_sha256=result.session.model.sha256,

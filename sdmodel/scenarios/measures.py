@@ -27,10 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from sdmodel.scenarios.schedule import Schedule, parse_date
 
-MODES = ("target", "scale", "add")
+Mode = Literal["target", "scale", "add"]
+"""How an effect changes its input (see the module docstring)."""
+MODES: tuple[str, ...] = get_args(Mode)
 PARAMETERS_CSV = "calibration/data/parameters.csv"
 
 
@@ -62,7 +65,7 @@ class Effect:
 
     key: str
     variables: tuple[str, ...]
-    mode: str
+    mode: Mode
     value: float
     low: float
     high: float

@@ -22,14 +22,14 @@ from sdmodel.briefing.data import (
 from sdmodel.briefing.plans import fig_gantt, fig_pareto
 from sdmodel.briefing.scenarios import fig_fan
 from sdmodel.errors import DataFileError
-from sdmodel.figures.style import (
+from sdmodel.figures.formats import (
     format_count,
     format_euro,
     format_month,
     format_number,
     format_percent,
-    law_dates,
 )
+from sdmodel.figures.marks import law_dates
 from sdmodel.names import KPIS
 
 LANGS = ("nl", "en")
