@@ -32,28 +32,28 @@ Definitions differ between rows (Eurostat annual 2014 and 2016, RVK annual 2017,
 IND monthly figures): the ``basis`` and ``source`` columns of
 :func:`monthly_first_applications` name the rows behind each month, so this stays visible.
 
-The MPP band (:func:`mpp_band`) is total asylum inflow (first + nareis + resettlement + repeat),
-not first applications; the MPP gives low and high only, so ``mid`` is an assumption (the
-midpoint). ``python -m calibration.inflow`` prints the Vensim equations.
+The MPP band (:func:`calibration.mpp.mpp_band`) is total asylum inflow (first + nareis +
+resettlement + repeat), not first applications; the MPP gives low and high only, so ``mid`` is an
+assumption (the midpoint). ``python -m calibration.inflow`` prints the Vensim equations of both
+(written by :mod:`calibration.lookups`); this module is the front door the .mdl names.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from sdmodel.data.observations import load_forecasts, load_observations
+from calibration.lookups import months_between, vensim_safe, vensim_with_lookup
+from calibration.mpp import mpp_band
+from sdmodel.calendar import TIME_ZERO
+from sdmodel.data.observations import load_observations
 from sdmodel.errors import DataFileError
 
 SERIES = "asylum_first_applications"
-MPP_SERIES = "asylum_inflow_total"
-STEP_EPS = 0.001  # a value holds on [t, t_next - STEP_EPS]; see vensim_lookup
 REL_TOL = 1e-9
 MIN_MONTH = 1.0  # persons/month: the smoothing works on logarithms, so months stay > 0
 _PUBLISHERS = ("Eurostat", "CBS", "IND", "COA", "RVK", "JenV", "AIDA", "Rekenkamer")
@@ -61,10 +61,6 @@ _CONSTRAINT_COLUMNS = [
     "line", "period_start", "period_end", "level", "label", "value", "target", "status",
     "reason", "source",
 ]
-
-
-def _months_between(t0: pd.Timestamp, t: pd.Timestamp) -> int:
-    return (t.year - t0.year) * 12 + t.month - t0.month
 
 
 def _label(note: str, source: str, quality: str) -> str:
@@ -94,8 +90,8 @@ def _candidates(path: Path | str | None, start: pd.Timestamp, n: int) -> pd.Data
             raise DataFileError(f"{file} line {row.line}, field 'period_end': "
                                 f"{row.period_end.date()} is not the last day of a month; a flow "
                                 "used for the inflow history must cover whole months")
-    rows["i0"] = [_months_between(start, t) for t in rows["period_start"]]
-    rows["i1"] = [_months_between(start, t) + 1 for t in rows["period_end"]]
+    rows["i0"] = [months_between(start, t) for t in rows["period_start"]]
+    rows["i1"] = [months_between(start, t) + 1 for t in rows["period_end"]]
     length = rows["i1"] - rows["i0"]
     calendar_q = (rows["period_start"].dt.month % 3 == 1) & (length == 3)
     rows["level"] = np.select(
@@ -199,7 +195,7 @@ def _smooth(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 def _build(path: Path | str | None, start: str, end: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     t0 = pd.Timestamp(start).to_period("M").to_timestamp()
-    n = _months_between(t0, pd.Timestamp(end)) + 1
+    n = months_between(t0, pd.Timestamp(end)) + 1
     if n < 1:
         raise ValueError(f"end {end} is before start {start}; give end >= start")
     rows = _select(_candidates(path, t0, n), n)
@@ -290,196 +286,6 @@ def monthly_first_applications(
     return _build(path, start, end)[1]
 
 
-def _as_series(series: pd.Series | pd.DataFrame) -> pd.Series:
-    if isinstance(series, pd.DataFrame):
-        return series.set_index("date")["value"]
-    return series
-
-
-def _fmt(number: float) -> str:
-    return format(float(number), ".12g")
-
-
-def _step_points(
-    series: pd.Series | pd.DataFrame, time0: str
-) -> list[tuple[float, float]]:
-    """(time, value) points that hold each value from its date until just before the next."""
-    values = _as_series(series).sort_index()
-    if values.empty or values.isna().any():
-        raise ValueError("the series is empty or has missing values; give one number per period")
-    t0 = pd.Timestamp(time0)
-    dates = pd.DatetimeIndex(values.index)
-    if t0 != t0.normalize() or t0.day != 1 or (dates != dates.normalize()).any() or (
-            dates.day != 1).any():
-        raise ValueError("time0 and every date must be the first of a month at midnight")
-    starts = [_months_between(t0, d) for d in dates]
-    if len(set(starts)) != len(starts):
-        raise ValueError("the series has two values in one month; give one value per period")
-    span = starts[-1] - starts[-2] if len(starts) > 1 else 1
-    ends = [*starts[1:], starts[-1] + span]
-    points: list[tuple[float, float]] = []
-    for start, end, value in zip(starts, ends, values.to_numpy(dtype=float), strict=True):
-        points += [(float(start), value), (end - STEP_EPS, value)]
-    return points
-
-
-def vensim_lookup(series: pd.Series | pd.DataFrame, *, time0: str = "2014-01-01") -> str:
-    """Render a period series as the points of a piecewise-constant Vensim lookup.
-
-    Each value ``v`` of the period starting at month ``t`` (months since ``time0``) and ending
-    before the next period at ``t_next`` becomes the pair ``(t,v),(t_next-0.001,v)``; the last
-    period lasts as long as the one before it (one month for a monthly series, twelve for a
-    yearly one). Between ``t_next-0.001`` and ``t_next`` Vensim interpolates linearly, so with
-    any TIME STEP that divides a month and is at least 1/512 month (e.g. 1, 0.5, 0.25, 0.125,
-    0.0625) every evaluation inside a month sees exactly ``v`` and an Euler-integrated flow
-    adds exactly ``v`` per month. Outside the points Vensim and PySD hold the end values.
-
-    Parameters
-    ----------
-    series
-        Values indexed by period-start dates (first of a month), or a DataFrame with ``date``
-        and ``value`` columns such as :func:`monthly_first_applications` returns.
-    time0
-        The calendar date of model time 0 (first of a month).
-
-    Returns
-    -------
-    str
-        ``"(0,v0),(0.999,v0),(1,v1),(1.999,v1),..."``: two points per period, numbers with 12
-        significant digits.
-
-    Raises
-    ------
-    ValueError
-        If the series is empty, has missing values or two values in a month, or a date is not
-        the first of a month.
-    """
-    return ",".join(f"({_fmt(t)},{_fmt(v)})" for t, v in _step_points(series, time0))
-
-
-def _nice_ceiling(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    step = 10.0 ** (math.floor(math.log10(value)) - 1)
-    return math.ceil(value / step) * step
-
-
-def vensim_with_lookup(
-    name: str,
-    series: pd.Series | pd.DataFrame,
-    *,
-    units: str,
-    comment: str,
-    time0: str = "2014-01-01",
-) -> str:
-    """Return a complete Vensim equation ``name = WITH LOOKUP(Time, ([range],points))``.
-
-    Parameters
-    ----------
-    name
-        The Vensim variable name, e.g. ``"first applications history"``.
-    series
-        As for :func:`vensim_lookup`.
-    units
-        Vensim units, e.g. ``"persons/Month"``.
-    comment
-        The documentation field (source or ``assumption: reason``); wrapped over lines.
-    time0
-        The calendar date of model time 0.
-
-    Returns
-    -------
-    str
-        The equation text (ending with ``|``), ready to paste into the .mdl; the range header is
-        ``[(t_first,y_min)-(t_last,y_max)]`` with ``y_min`` 0 (or the minimum if negative) and
-        ``y_max`` the maximum rounded up to two significant digits. Long point lists are
-        continued over lines with Vensim's ``\\`` line break.
-
-    Raises
-    ------
-    ValueError
-        If ``name``, ``units`` or ``comment`` contain ``~`` or ``|`` (they end Vensim fields), or
-        the series is invalid (see :func:`vensim_lookup`).
-    """
-    for field, text in (("name", name), ("units", units), ("comment", comment)):
-        bad = sorted({c for c in text if c in "~|"})
-        if bad:
-            raise ValueError(f"{field} contains {' and '.join(bad)}, which ends a Vensim field; "
-                             "remove it or percent-encode it in URLs (%7E, %7C)")
-    points = _step_points(series, time0)
-    ys = [v for _, v in points]
-    header = (f"[({_fmt(points[0][0])},{_fmt(min(0.0, min(ys)))})-"
-              f"({_fmt(points[-1][0])},{_fmt(_nice_ceiling(max(ys)))})]")
-    texts = [f"({_fmt(t)},{_fmt(v)})" for t, v in points]
-    rows = [",".join(texts[i:i + 6]) for i in range(0, len(texts), 6)]
-    body = ",\\\n\t\t".join([header, *rows])
-    wrapped = "\n\t\t".join(textwrap.wrap(" ".join(comment.split()), width=90,
-                                          break_on_hyphens=False, break_long_words=False))
-    return (f"{name} = WITH LOOKUP(\n\tTime,\n\t\t({body}))\n\t~\t{units}\n"
-            f"\t~\t{wrapped}\n\t|\n")
-
-
-def _vensim_safe(text: str) -> str:
-    return text.replace("~", "%7E").replace("|", "%7C")
-
-
-def mpp_band(issued: str = "2025-09-26", *, path: Path | str | None = None) -> pd.DataFrame:
-    """The MPP (meerjarenproductieprognose) inflow band issued on ``issued``, per calendar year.
-
-    The band is total asylum inflow (first applications + nareis + resettlement + repeat
-    applications), in persons per year. The MPP gives low and high only.
-
-    Parameters
-    ----------
-    issued
-        The issue date of the band in ``forecasts.csv`` (ISO date).
-    path
-        ``forecasts.csv`` to read; default the shipped file.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, low, high, mid, source, note, line``; ``mid`` is an assumption (the midpoint
-        of low and high) and ``note`` says so.
-
-    Raises
-    ------
-    DataFileError
-        If there is no band with that issue date, a row does not cover one calendar year, or
-        low or high is missing.
-    """
-    forecasts = load_forecasts(path)
-    file = Path(path).name if path else "forecasts.csv"
-    rows = forecasts[(forecasts["series"] == MPP_SERIES)
-                     & (forecasts["issued"] == pd.Timestamp(issued))]
-    if rows.empty:
-        dates = sorted({d.date().isoformat() for d in
-                        forecasts.loc[forecasts["series"] == MPP_SERIES, "issued"].dropna()})
-        raise DataFileError(f"{file}: no {MPP_SERIES} band issued {issued}; issue dates "
-                            f"available: {', '.join(dates) or 'none'}")
-    out = []
-    for row in rows.sort_values("period_start").itertuples():
-        start, end = row.period_start, row.period_end
-        if pd.isna(start) or (start.month, start.day) != (1, 1) or end != pd.Timestamp(
-                year=start.year, month=12, day=31):
-            raise DataFileError(f"{file} line {row.line}, field 'period_start': the MPP band "
-                                "must cover one calendar year (YYYY-01-01 .. YYYY-12-31)")
-        for field in ("low", "high"):
-            if math.isnan(getattr(row, field)):
-                raise DataFileError(f"{file} line {row.line}, field '{field}': is empty; the "
-                                    "MPP band needs low and high")
-        out.append({
-            "year": start.year,
-            "low": row.low,
-            "high": row.high,
-            "mid": (row.low + row.high) / 2.0,
-            "source": row.source,
-            "note": f"{row.note}; mid: assumption: midpoint of low and high (the MPP gives no mid)",
-            "line": row.line,
-        })
-    return pd.DataFrame(out)
-
-
 def _history_comment(constraints: pd.DataFrame, monthly: pd.DataFrame, time0: str) -> str:
     held = constraints[constraints["status"].isin(["used", "implied"])]
     rejected = constraints.loc[constraints["status"] == "rejected", "line"].astype(str)
@@ -487,7 +293,7 @@ def _history_comment(constraints: pd.DataFrame, monthly: pd.DataFrame, time0: st
     first, last = monthly["date"].iloc[0], monthly["date"].iloc[-1]
     annual = ", ".join(f"{r.period_start.year} {r.label}" for r in
                        held[held["level"] == "annual"].sort_values("period_start").itertuples())
-    return _vensim_safe(
+    return vensim_safe(
         f"First asylum applications per month ({SERIES}: first-time applicants, without nareis "
         f"and repeat applications), {first:%Y-%m} to {last:%Y-%m}; time in months since "
         f"{time0}. Built from observations.csv preferred rows by calibration/inflow.py: annual "
@@ -508,7 +314,7 @@ def inflow_equations(
     observations: Path | str | None = None,
     forecasts: Path | str | None = None,
     issued: str = "2025-09-26",
-    time0: str = "2014-01-01",
+    time0: str = TIME_ZERO.isoformat(),
 ) -> str:
     """Vensim equations for the first-application history and the MPP band (low, mid, high).
 
@@ -540,7 +346,7 @@ def inflow_equations(
                                                              strict=True))
         what = ("assumption: midpoint of the MPP low and high (the MPP publishes no mid); "
                 if level == "mid" else "")
-        comment = _vensim_safe(
+        comment = vensim_safe(
             f"{what}MPP inflow band ({level}) issued {issued}: total asylum inflow (first "
             "applications + nareis + resettlement + repeat applications, NOT first applications "
             f"alone) per year / 12, persons/year {per_year}; time in months since {time0}. "

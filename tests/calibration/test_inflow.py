@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration import inflow
+from calibration import inflow, lookups, mpp
 from sdmodel.data.observations import OBSERVATION_COLUMNS
 from sdmodel.errors import DataFileError
 
@@ -154,7 +154,7 @@ def test_uncovered_month_and_partial_month_rows_fail(synthetic, tmp_path):
 
 def test_vensim_lookup_round_trips(built):
     _, monthly = built
-    text = inflow.vensim_lookup(monthly)
+    text = lookups.vensim_lookup(monthly)
     points = [(float(t), float(v)) for t, v in POINT.findall(text)]
     assert len(points) == 2 * 144
     times = np.array([t for t, _ in points])
@@ -167,28 +167,28 @@ def test_vensim_lookup_round_trips(built):
 
 def test_vensim_lookup_yearly_steps_and_errors():
     yearly = pd.Series([10.0, 20.0], index=pd.to_datetime(["2025-01-01", "2026-01-01"]))
-    assert inflow.vensim_lookup(yearly) == "(132,10),(143.999,10),(144,20),(155.999,20)"
-    assert inflow.vensim_lookup(yearly, time0="2025-01-01").startswith("(0,10),(11.999,10)")
+    assert lookups.vensim_lookup(yearly) == "(132,10),(143.999,10),(144,20),(155.999,20)"
+    assert lookups.vensim_lookup(yearly, time0="2025-01-01").startswith("(0,10),(11.999,10)")
     with pytest.raises(ValueError, match="first of a month"):
-        inflow.vensim_lookup(pd.Series([1.0], index=pd.to_datetime(["2025-01-15"])))
+        lookups.vensim_lookup(pd.Series([1.0], index=pd.to_datetime(["2025-01-15"])))
     with pytest.raises(ValueError, match="missing values"):
-        inflow.vensim_lookup(pd.Series([np.nan], index=pd.to_datetime(["2025-01-01"])))
+        lookups.vensim_lookup(pd.Series([np.nan], index=pd.to_datetime(["2025-01-01"])))
 
 
 def test_vensim_with_lookup_text():
     monthly = pd.Series([1234.5, 10.0, 0.25], index=pd.date_range("2014-01-01", periods=3,
                                                                    freq="MS"))
-    text = inflow.vensim_with_lookup("x history", monthly, units="persons/Month",
+    text = lookups.vensim_with_lookup("x history", monthly, units="persons/Month",
                                      comment="source: test")
     assert text.startswith("x history = WITH LOOKUP(\n\tTime,\n\t\t([(0,0)-(2.999,1300)],")
     assert text.endswith("\t~\tpersons/Month\n\t~\tsource: test\n\t|\n")
     assert [float(v) for _, v in POINT.findall(text)[2:]] == [1234.5, 1234.5, 10, 10, 0.25, 0.25]
     with pytest.raises(ValueError, match="comment contains ~"):
-        inflow.vensim_with_lookup("x", monthly, units="persons", comment="a~b")
+        lookups.vensim_with_lookup("x", monthly, units="persons", comment="a~b")
 
 
 def test_mpp_band():
-    band = inflow.mpp_band()
+    band = mpp.mpp_band()
     assert list(band.columns) == ["year", "low", "high", "mid", "source", "note", "line"]
     assert band["year"].tolist() == [2025, 2026]
     assert band["low"].tolist() == [40000, 39000] and band["high"].tolist() == [55300, 67100]
@@ -197,7 +197,7 @@ def test_mpp_band():
     assert band["source"].str.startswith("https://www.rijksoverheid.nl/").all()
     with pytest.raises(DataFileError, match="no asylum_inflow_total band issued 2024-01-01; "
                                             "issue dates available: 2025-09-26"):
-        inflow.mpp_band("2024-01-01")
+        mpp.mpp_band("2024-01-01")
 
 
 def test_equations_text_and_main_entry_point():
