@@ -4,5 +4,9 @@
 - :mod:`~sdmodel.analysis.compare`: scenarios side by side, a KPI table and a cost table
   (``asielketen compare``);
 - :mod:`~sdmodel.analysis.uncertainty`: Latin-hypercube bands over what is assumed, and the
-  ensemble inputs the optimizer shares.
+  ensemble inputs the optimizer shares;
+- :mod:`~sdmodel.analysis.files`: the output folders and manifests of ``simulate`` and
+  ``compare``.
+
+Each job runs on a :class:`sdmodel.runs.Session`.
 """

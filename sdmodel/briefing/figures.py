@@ -146,7 +146,7 @@ def fig_costs(results: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None
     ax
         Draw into this Axes (panel only); ``None`` for a standalone figure.
     source
-        Source line of a standalone figure (default :func:`sdmodel.figures.style.source_line`).
+        Source line of a standalone figure (default :func:`sdmodel.figures.marks.source_line`).
     subtitle
         Replaces the default subtitle (what is shown and its unit).
     """
@@ -258,7 +258,7 @@ def fig_calibration(results: pd.DataFrame, observations: pd.DataFrame, *, lang: 
     until
         Last date shown (the end of the history).
     source
-        Source line (default :func:`sdmodel.figures.style.source_line`).
+        Source line (default :func:`sdmodel.figures.marks.source_line`).
     """
     import matplotlib.dates as mdates
 

@@ -8,7 +8,10 @@
   vectorised NumPy simulator (generated, cached, tested equal to PySD);
 - :mod:`~sdmodel.engine.batch`: :class:`~sdmodel.engine.batch.BatchModel`, many parameter sets
   in one pass of the compiled simulator;
-- :mod:`~sdmodel.engine.batch_kpis`: monthly KPIs of many batch runs at once.
+- :mod:`~sdmodel.engine.batch_kpis`: monthly KPIs of many batch runs at once;
+- :mod:`~sdmodel.engine.doc`: the variables as a text table (``asielketen doc``).
+
+:data:`Engine` and :data:`VariableKind` are the choices a user makes of them.
 
 Nothing here knows about scenarios, calibration or figures.
 """

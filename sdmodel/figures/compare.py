@@ -119,7 +119,7 @@ def comparison_figure(
     Returns
     -------
     Figure
-        Not registered with pyplot; save it with :func:`sdmodel.figures.panels.save_figure`.
+        Not registered with pyplot; save it with :func:`sdmodel.figures.style.save_figure`.
     """
     check_lang(lang)
     colors = scenario_colors([s.name for s in scenarios])

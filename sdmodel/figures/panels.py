@@ -2,10 +2,10 @@
 
 Panel functions take ``ax=None`` (meaning the current Axes) and return the Axes they drew on, so
 they compose into any layout. :func:`kpi_overview` puts four of them on one page with the law dates
-marked and a source line. The look (palette, type, number formats, law dates, source line) comes
-from :mod:`sdmodel.figures.style`; seaborn and matplotlib are imported inside the functions, and the
-style is applied only within :func:`kpi_overview` (global matplotlib settings are left as they
-were).
+marked and a source line. The look comes from :mod:`sdmodel.figures.style` and the marks (law dates,
+the Ter Apel norm, the source line) from :mod:`sdmodel.figures.marks`; seaborn and matplotlib are
+imported inside the functions, and the style is applied only within :func:`kpi_overview` (global
+matplotlib settings are left as they were).
 """
 
 from __future__ import annotations
