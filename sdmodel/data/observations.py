@@ -389,7 +389,8 @@ def data_sha256(*, directory: Path | str | None = None) -> str:
     for name in DATA_FILES:
         path = folder / name
         if not path.is_file():
-            raise DataFileError(f"{path}: file not found; restore it from ../shared/data/{name}")
+            raise DataFileError(f"{path}: file not found; restore it from the project's repository "
+                                f"(git checkout -- calibration/data/{name})")
         content = path.read_bytes()
         digest.update(f"{name}\0{len(content)}\0".encode())
         digest.update(content)

@@ -275,9 +275,9 @@ TEXT: dict[str, dict[str, str]] = {
     "eur_million_per_year": {"nl": "miljoen euro per jaar", "en": "EUR million per year"},
     "source_line_compare": {
         "nl": "Bron: model asielketen{sha}; parameters: {calibration}; maatregelen en aannames: "
-        "sdmodel/measures.py; cijfers: calibration/data",
+        "sdmodel/scenarios/measures.py; cijfers: calibration/data",
         "en": "Source: asielketen model{sha}; parameters: {calibration}; measures and "
-        "assumptions: sdmodel/measures.py; figures: calibration/data",
+        "assumptions: sdmodel/scenarios/measures.py; figures: calibration/data",
     },
     "law_dates": {"nl": "Wetsdata", "en": "Law dates"},
     "scenario": {"nl": "scenario", "en": "scenario"},

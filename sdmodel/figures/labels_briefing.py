@@ -45,8 +45,9 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
         "en": "Introduction schedule: start, ramp and full strength per measure",
     },
     "gantt_planned": {
-        "nl": "Geplande of aangenomen invoeringsdata van alle maatregelen (sdmodel/measures.py)",
-        "en": "Planned or assumed start dates of all measures (sdmodel/measures.py)",
+        "nl": "Geplande of aangenomen invoeringsdata van alle maatregelen "
+              "(sdmodel/scenarios/measures.py)",
+        "en": "Planned or assumed start dates of all measures (sdmodel/scenarios/measures.py)",
     },
     "gantt_measure": {"nl": "maatregel", "en": "measure"},
     "gantt_capacity": {"nl": "capaciteitsuitbreiding", "en": "capacity funding"},

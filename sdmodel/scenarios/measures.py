@@ -1,6 +1,7 @@
 """Policy measures and capacity levers: which model inputs they change, by how much, and when.
 
-Every measure of shared/domain.md section 3 is a :class:`Measure`: a list of :class:`Effect` s
+Every measure of the asylum bills and the EU Pact (the ``measure`` column of timeline.csv) is a
+:class:`Measure`: a list of :class:`Effect` s
 (one model input each, or one effect on several inputs) and a planned :class:`Schedule`. Capacity
 funding is a :class:`Lever` of the same kind: one input, an amount and a schedule. The mechanism
 lives in the .mdl; a measure only sets inputs that are constant in the .mdl, and they become
@@ -179,8 +180,8 @@ def _ramp(text: str, months: float) -> Schedule:
 
 
 _NO_INFLOW_FIGURE = (
-    "the government told the Senate the inflow effect cannot be quantified "
-    "(shared/domain.md section 3); zero by default, the range only for sensitivity"
+    "no official figure exists for an effect of the measures on the inflow; zero by default, "
+    "the range only for sensitivity"
 )
 _IND_DECISIONS_2024 = "ind_asylum_decisions 2024 (40,500 a year = 3,375 a month)"
 
@@ -199,11 +200,11 @@ MEASURES: dict[str, Measure] = {
             "anmw", "Asielnoodmaatregelenwet", "Asylum Emergency Measures Act",
             (
                 Effect("permit_months", ("temporary permit duration",), "target", 36, 24, 60,
-                       "Month", "law text 36704: temporary asylum permit 5 -> 3 years "
-                       "(shared/domain.md section 3)"),
+                       "Month", "law text 36704 (Asielnoodmaatregelenwet): temporary asylum permit "
+                       "5 -> 3 years"),
                 Effect("permanent_permit", ("permanent permit available",), "target", 0, 0, 1,
-                       "dmnl", "law text 36704: no permanent asylum permit "
-                       "(shared/domain.md section 3)"),
+                       "dmnl", "law text 36704 (Asielnoodmaatregelenwet): no permanent asylum "
+                       "permit"),
                 Effect("subsequent_factor", ("subsequent application effect",), "target",
                        0.7, 0.4, 1.0, "factor", "no figure",
                        assumption="stricter rules for subsequent applications (36704); how "
@@ -242,12 +243,12 @@ MEASURES: dict[str, Measure] = {
                 Effect("nareis_subsidiary_factor", ("nareis per subsidiary grant",), "scale",
                        0.5, 0.2, 1.0, "factor", "no figure",
                        assumption="waiting period and income requirement for nareis of "
-                       "subsidiary holders (shared/domain.md section 3: assumption until sourced)",
+                       "subsidiary holders (bill 36703); the size is not sourced",
                        sample=True),
                 Effect("revocation_share", ("revocation share at reassessment",), "target",
                        0.05, 0.02, 0.2, "dmnl", "no figure",
                        assumption="subsidiary protection ends when the country of origin "
-                       "improves, checked at each renewal (shared/domain.md section 2); no figure",
+                       "improves, checked at each renewal (bill 36703); no figure",
                        sample=True),
                 _inflow_effect(),
             ),
@@ -284,11 +285,11 @@ MEASURES: dict[str, Measure] = {
                 Effect("acquire_factor", ("time to acquire regular capacity",), "scale", 1.33,
                        1.0, 2.0, "factor", "no figure",
                        assumption="without a legal duty to offer locations municipalities offer "
-                       "fewer and later (shared/domain.md section 1.2); no figure", sample=True),
+                       "fewer and later; no figure", sample=True),
                 Effect("coverage_factor", ("regular capacity coverage",), "scale", 0.9, 0.75,
                        1.0, "factor", "no figure",
                        assumption="more of the need is met by emergency reception "
-                       "(shared/domain.md section 3: assumption sizes)", sample=True),
+                       "(the size is not known)", sample=True),
                 Effect("emergency_cost_factor", ("cost per emergency resident",), "scale", 1.1,
                        1.0, 1.3, "factor",
                        f"{PARAMETERS_CSV} hotel_place_cost 91,000 and ship_place_cost 66,000 vs "
@@ -342,7 +343,7 @@ MEASURES: dict[str, Measure] = {
         ),
     )
 }
-"""The measures of shared/domain.md section 3, by scenario-file name."""
+"""The measures of the asylum bills and the EU Pact, by scenario-file name."""
 
 LEVERS: dict[str, Lever] = {
     lever.name: lever
