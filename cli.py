@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import click
 
@@ -27,8 +27,12 @@ from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import Lang
 from sdmodel.outputs.folder import check_out_dir, write_outputs
 from sdmodel.outputs.manifest import package_versions
+from sdmodel.outputs.writers import Writer
 from sdmodel.scenarios.overrides import parse_set_option
 from sdmodel.scenarios.scenario import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sdmodel.data.fitted import Calibration
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,7 +93,7 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _write(out_dir: Path, files: Mapping[str, Callable[[Path], None]],
+def _write(out_dir: Path, files: Mapping[str, Writer],
            manifest: Mapping[str, Any], *, force: bool) -> None:
     """Write a job's files and manifest to ``out_dir``, all or nothing; explain file-system
     errors in terms of --out."""
@@ -102,7 +106,7 @@ def _write(out_dir: Path, files: Mapping[str, Callable[[Path], None]],
         ) from err
 
 
-def _warn_calibration(calibration: Any) -> None:
+def _warn_calibration(calibration: Calibration) -> None:
     """Warn when the calibration was fitted to another version of the model."""
     if calibration.model_matches is False:
         click.echo(f"warning: the calibration in {calibration.note} was fitted to another "
