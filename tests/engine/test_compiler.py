@@ -140,7 +140,7 @@ def test_time_series_and_replacements_equal_pysd() -> None:
 UNSUPPORTED = {
     "made-up function": ("x = FROBNICATE(Time, 2)", "x", "FROBNICATE"),
     "external data": ("x := GET XLS DATA('data.xlsx', 'tab', 'A', 'B2')", "x", "GET XLS"),
-    "delay fixed": ("x = DELAY FIXED(Time, 2, 0)", "x", "DELAY FIXED"),
+    "allocate": ("x = ALLOCATE BY PRIORITY(Time, 1, 1, 1, 1)", "x", "ALLOCATE"),
     "random": ("x = RANDOM UNIFORM(0, 1, 3)", "x", "RANDOM UNIFORM"),
     "sample if true": ("x = SAMPLE IF TRUE(Time > 2, Time, 0)", "x", "SAMPLE IF TRUE"),
 }

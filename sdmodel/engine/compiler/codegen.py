@@ -21,7 +21,8 @@ from sdmodel.paths import cache_dir
 
 INIT_ROLES = {"integ": ("init",), "integ_nn": ("init",), "initial": ("init",),
               "smooth": ("init",), "delay": ("init", "delay_time"),
-              "delayn": ("init", "delay_time"), "trend": ("init", "input", "average_time"),
+              "delayn": ("init", "delay_time"), "delay_fixed": ("init", "delay_time"),
+              "trend": ("init", "input", "average_time"),
               "forecast": ("init", "input")}
 
 
@@ -150,6 +151,10 @@ def _init_lines(sid: str, st: dict) -> list[str]:
         if kind == "delayn":
             lines.append(f"tm_{sid} = _f.stages(D0_{sid}, {order}, {shape}, n)")
         return lines
+    if kind == "delay_fixed":
+        return [f"k_{sid} = _f.fixed_delay_order(c_time_step, {code['delay_time']})",
+                f"{s} = _f.state({code['init']}, {shape}, n)",
+                f"b_{sid} = _f.fixed_delay_pipe({s}, k_{sid})"]
     if kind == "trend":
         value = f"({code['input']}) / (1 + ({code['init']}) * ({code['average_time']}))"
     else:  # forecast
@@ -252,11 +257,17 @@ def generate_source(spec: dict, *, modes: dict[str, str], capture: list[str],
     loop += ["if i == last:", "    break"]
     loop += [f"a_{x} += v_{x} * c_time_step" for x in accumulate]
     for s in st_dyn:
-        int_if = spec["statefuls"][s].get("int_if")
+        st = spec["statefuls"][s]
+        if st["kind"] == "delay_fixed":  # its input, taken before any state moves on
+            loop.append(f"d_{s} = {st['parts']['input']['code']}")
+            continue
+        int_if = st.get("int_if")
         as_int = int_if is not None and not any(x in modes for x in int_if)  # inputs: floats
-        loop.append(_ddt_line(s, spec["statefuls"][s], as_int))
+        loop.append(_ddt_line(s, st, as_int))
     for s in st_dyn:
-        if spec["statefuls"][s]["kind"] == "integ_nn":
+        if spec["statefuls"][s]["kind"] == "delay_fixed":
+            loop.append(f"s_{s} = _f.fixed_delay_step(b_{s}, k_{s}, i, d_{s})")
+        elif spec["statefuls"][s]["kind"] == "integ_nn":
             loop.append(f"np.maximum(s_{s} + d_{s} * c_time_step, 0, out=s_{s})")
         else:
             loop.append(f"s_{s} += d_{s} * c_time_step")

@@ -10,12 +10,13 @@ simulator.
 
 Supported: arithmetic and logic; ABS, EXP, LN, LOG, SQRT, POWER, SIN..TANH, MIN, MAX, INTEGER,
 MODULO, QUANTUM; IF THEN ELSE, XIDZ, ZIDZ; STEP, RAMP, PULSE, PULSE TRAIN; INTEG, DELAY1(I),
-DELAY3(I), DELAY N, SMOOTH(I), SMOOTH3(I), SMOOTH N, TREND, FORECAST, INITIAL; lookups (WITH
-LOOKUP and lookup tables called like functions); data equations written in the model (``:=``);
-subscript ranges and subranges, element-wise and per-element equations, SUM/PROD/VMIN/VMAX over
-``range!``; a range used as a number. Anything else raises
+DELAY3(I), DELAY N, DELAY FIXED (its delay time read once, at the start), SMOOTH(I), SMOOTH3(I),
+SMOOTH N, TREND, FORECAST, INITIAL; lookups (WITH LOOKUP and lookup tables called like
+functions); data equations written in the model (``:=``); subscript ranges and subranges,
+element-wise and per-element equations, SUM/PROD/VMIN/VMAX over ``range!``; a range used as a
+number. Anything else raises
 :class:`~sdmodel.errors.ModelFileError` when compiling, naming the file, line, variable and
-function: e.g. DELAY FIXED, SAMPLE IF TRUE, ACTIVE INITIAL, RANDOM *, GET XLS/DIRECT *, data
+function: e.g. SAMPLE IF TRUE, ACTIVE INITIAL, RANDOM *, GET XLS/DIRECT *, data
 read from external files, macros, subscript mappings, :EXCEPT:, subscripted lookups, VECTOR *,
 ALLOCATE *, LOOKUP FORWARD/BACKWARD/EXTRAPOLATE/INVERT, DELAY N/SMOOTH N orders that vary.
 
@@ -161,7 +162,7 @@ class _SpecBuilder:
                       for r, e in parts.items()},
         }
         s = "s_" + sid
-        code = {"integ": s, "integ_nn": s, "initial": s, "smooth": f"{s}[-1]",
+        code = {"integ": s, "integ_nn": s, "initial": s, "delay_fixed": s, "smooth": f"{s}[-1]",
                 "delay": f"(_f.delay_output({s}, k_{sid}) / {{delay_time}})",
                 "delayn": f"(_f.delay_output({s}, k_{sid}) / tm_{sid}[0])",
                 "trend": f"_f.zidz(({{input}} - {s}), ({{average_time}} * np.abs({s})))",

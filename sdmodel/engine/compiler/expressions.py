@@ -46,7 +46,7 @@ STRUCTURE_NAMES = {
     "GetDataStructure": "GET XLS/DIRECT DATA", "GetLookupsStructure": "GET XLS/DIRECT LOOKUPS",
     "GetConstantsStructure": "GET XLS/DIRECT CONSTANTS",
     "DataStructure": "a data series without an equation (external data)",
-    "DelayFixedStructure": "DELAY FIXED", "SampleIfTrueStructure": "SAMPLE IF TRUE",
+    "SampleIfTrueStructure": "SAMPLE IF TRUE",
     "AllocateAvailableStructure": "ALLOCATE AVAILABLE",
     "AllocateByPriorityStructure": "ALLOCATE BY PRIORITY",
 }
@@ -295,6 +295,11 @@ class ExpressionTranslator:
 
     def _DelayNStructure(self, node: ae.DelayNStructure) -> Expr:
         return self._delay(node, "delayn")
+
+    def _DelayFixedStructure(self, node: ae.DelayFixedStructure) -> Expr:
+        parts = {"input": self.visit(node.input), "delay_time": self.visit(node.delay_time),
+                 "init": self.visit(node.initial)}
+        return self.ctx.add_stateful("delay_fixed", parts, 1)
 
     def _smooth(self, node: ae.SmoothStructure | ae.SmoothNStructure) -> Expr:
         parts = {"input": self.visit(node.input), "smooth_time": self.visit(node.smooth_time),

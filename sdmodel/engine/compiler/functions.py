@@ -155,3 +155,39 @@ def delayn_ddt(stages_: np.ndarray, times: np.ndarray, inp: object, delay_time: 
 def smooth_ddt(stages_: np.ndarray, inp: object, smooth_time: object, order: int) -> np.ndarray:
     """Derivative of a SMOOTH chain (PySD ``Smooth.ddt``)."""
     return (_shift_in(stages_, inp) - stages_) * order / smooth_time
+
+
+def fixed_delay_order(dt: float, delay_time: object) -> object:
+    """Return the pipeline length of DELAY FIXED (PySD ``DelayFixed.initialize``).
+
+    ``round(max(delay / dt, 1) + SMALL_VENSIM)``: an int when every run has the same delay time
+    (the fast path), else an int array over the runs.
+    """
+    d = np.asarray(delay_time, dtype=float)
+    k = np.floor(np.maximum(d / dt, 1.0) + SMALL_VENSIM + 0.5).astype(int)
+    if k.ndim and np.all(k == k.flat[0]):
+        return int(k.flat[0])
+    return int(k) if k.ndim == 0 else k
+
+
+def fixed_delay_pipe(value: np.ndarray, k: object) -> np.ndarray:
+    """Return the pipeline of a DELAY FIXED, every slot holding the initial ``value``."""
+    size = int(np.max(k))
+    return np.repeat(np.asarray(value, dtype=float)[None], size, axis=0)
+
+
+def fixed_delay_step(pipe: np.ndarray, k: object, i: int, inp: object) -> np.ndarray:
+    """Store the input of update ``i`` and return the new output (PySD ``DelayFixed.update``).
+
+    The slot written at update ``i`` is ``i % k`` and the output is the slot ``(i + 1) % k``,
+    the input of ``k`` updates ago (or the initial value). With per-run ``k`` the slots differ
+    by run (the run axis is last).
+    """
+    value = np.broadcast_to(np.asarray(inp, dtype=float), pipe.shape[1:])
+    if isinstance(k, int):
+        pipe[i % k] = value
+        return pipe[(i + 1) % k].copy()
+    runs = np.arange(pipe.shape[-1])
+    moved = np.moveaxis(pipe, 0, -2)  # (..., slots, n): a view, writes go to ``pipe``
+    moved[..., i % k, runs] = value
+    return moved[..., (i + 1) % k, runs].copy()
