@@ -17,6 +17,10 @@ What Simlin 0.8.5 does and does not do (measured on small models):
 - A number takes whatever units its context needs (``stock + 1`` passes), and ``persons``,
   ``people`` and ``person`` are one unit, as is ``fraction`` with ``dmnl``: more lenient than
   Vensim and than our checker.
+- A rate that does not fit its stock is reported on the flow (or on a ``<stock>_net_flow`` it
+  makes of ``INTEG(a - b, x)``); here it is reported on the stock, as our checker does.
+- It cannot read some valid models: ``tests/models/batch_functions.mdl`` fails on a variable
+  named ``with lookup``.
 """
 
 from __future__ import annotations
