@@ -16,7 +16,7 @@ from sdmodel.engine.units import UnitError, check_units, format_report
 from sdmodel.engine.units_simlin import simlin_unit_errors
 from sdmodel.errors import ModelFileError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT_MODEL = ROOT / "models" / "asielketen.mdl"
 TEST_MODELS = sorted((ROOT / "tests" / "models").glob("*.mdl"))
 CONTROL = """
