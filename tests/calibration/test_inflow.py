@@ -196,7 +196,7 @@ def test_mpp_band():
     assert band["note"].str.contains("mid: assumption: midpoint").all()
     assert band["source"].str.startswith("https://www.rijksoverheid.nl/").all()
     with pytest.raises(DataFileError, match="no asylum_inflow_total band issued 2024-01-01; "
-                                            "issue dates available: 2025-09-26"):
+                                            "issue dates available: .*2025-09-26"):
         mpp.mpp_band("2024-01-01")
 
 

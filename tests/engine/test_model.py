@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sdmodel.engine.model import ChainModel
@@ -27,18 +28,6 @@ def model() -> ChainModel:
 @pytest.fixture(scope="module")
 def default_raw(model):
     return model.run_raw()
-
-
-def random_parameter_sets(model: ChainModel, n: int, seed: int) -> list[dict[str, float]]:
-    """Draw constants uniformly inside their declared [min, max] ranges."""
-    rng = np.random.default_rng(seed)
-    doc = model.doc()
-    constants = doc[(doc.kind == "constant") & ~doc.name.isin(CONTROL_NAMES)]
-    constants = constants[constants["max"] > constants["min"]]
-    return [
-        {row.name: float(rng.uniform(row.min, row.max)) for row in constants.itertuples()}
-        for _ in range(n)
-    ]
 
 
 def person_stocks(model: ChainModel) -> list[str]:
@@ -77,12 +66,50 @@ def test_persons_are_conserved_with_defaults(model, default_raw):
     assert_persons_conserved(model, default_raw)
 
 
-@pytest.mark.parametrize("params", random_parameter_sets(ChainModel.from_mdl(), 4, seed=7))
-def test_persons_conserved_and_stocks_nonnegative_for_random_parameters(model, params):
-    raw = model.run_raw(params)
-    assert_persons_conserved(model, raw)
-    stocks = raw[model.stocks].to_numpy()
-    assert stocks.min() >= -1e-9 * max(1.0, np.abs(stocks).max())
+def batch_parameter_sets(batch, n: int, seed: int) -> dict[str, np.ndarray]:
+    """``n`` sets of every scalar constant with a range: half uniform, half at the corners.
+
+    A corner set puts each constant at its own minimum or maximum (chosen at random), where
+    Euler integration is most likely to overshoot a stock below zero.
+    """
+    rng = np.random.default_rng(seed)
+    names, low, high = [], [], []
+    for name, default in batch.constants.items():
+        lo, hi = batch.info(name)["limits"]
+        if np.ndim(default) or name in CONTROL_NAMES or lo is None or hi is None or lo == hi:
+            continue
+        names.append(name)
+        low.append(lo)
+        high.append(hi)
+    u = rng.uniform(size=(n, len(names)))
+    u[n // 2:] = rng.integers(0, 2, size=(n - n // 2, len(names)))
+    values = np.array(low) + u * (np.array(high) - np.array(low))
+    return {name: values[:, j] for j, name in enumerate(names)}
+
+
+def test_persons_conserved_and_stocks_nonnegative_for_1000_parameter_sets():
+    """1,000 sets over the declared ranges, 500 of them at the corners, on the batch simulator."""
+    from sdmodel.batch import BatchModel
+
+    batch = BatchModel.from_mdl(DEFAULT_MDL)
+    n = 1000
+    params = batch_parameter_sets(batch, n, seed=11)
+    assert len(params) > 100
+    accounts = ["persons in chain", "persons entering chain", "persons leaving chain"]
+    ds = batch.run(params, n=n, return_columns=batch.stocks + accounts, chunk_size=100)
+    dt = batch.control["time_step"]
+    persons = ds["persons in chain"].to_numpy()
+    net = (ds["persons entering chain"] - ds["persons leaving chain"]).to_numpy()
+    expected = persons[0] + np.vstack([np.zeros((1, n)), np.cumsum(net[:-1] * dt, axis=0)])
+    np.testing.assert_allclose(persons, expected, rtol=1e-6)
+    negative = {}
+    for stock in batch.stocks:
+        values = ds[stock].to_numpy()
+        scale = np.maximum(1.0, np.abs(values).max(axis=0))
+        runs = np.flatnonzero(values.min(axis=0) < -1e-9 * scale)
+        if runs.size:
+            negative[stock] = runs.size
+    assert not negative, f"stocks below zero (runs): {negative}"
 
 
 def test_no_stock_goes_negative_with_defaults(model, default_raw):
@@ -93,26 +120,34 @@ def test_zero_inflow_drains_the_chain(model):
     raw = model.run_raw({"inflow scale": 0})
     occupancy = raw["COA occupancy"]
     assert occupancy.iloc[-1] < 0.01 * occupancy.iloc[0]
-    for stock in ("awaiting registration", "IND pending asylum", "appeals pending"):
+    for stock in ("awaiting registration", "awaiting transfer", "IND pending asylum",
+                  "appeals pending"):
         assert raw[stock].iloc[-1] < 1.0, stock
     assert raw["persons entering chain"].iloc[-1] < 1.0
 
 
 def test_zero_ind_capacity_grows_backlog_by_registered_inflow(model):
     raw = model.run_raw({"productive hours per FTE per month": 0}, final_time=120)
-    assert raw["IND decisions"].abs().max() == 0.0
+    for flow in ("IND decisions", "subsequent decisions", "border procedure decisions",
+                 "nareis decisions", "reassessments"):
+        assert raw[flow].abs().max() == 0.0, flow
     dt = model.time_step
     registered = np.concatenate([[0.0], np.cumsum(raw["registrations"].to_numpy()[:-1] * dt)])
-    expected = raw["IND pending asylum"].iloc[0] + registered
-    np.testing.assert_allclose(raw["IND pending asylum"].to_numpy(), expected, rtol=1e-9)
+    pending = raw["IND pending asylum applications"].to_numpy()
+    np.testing.assert_allclose(pending, pending[0] + registered, rtol=1e-9)
 
 
 def test_zero_housing_fills_coa_with_status_holders(model, default_raw):
     raw = model.run_raw(
         {
-            "housing target in force": 0,
-            "housing effort without target": 0,
+            "target realisation": 0.3,
+            "housing priority share": 0,
+            "realisation without priority": 0.1,
+            "extra flexible housing units": 0,
             "social housing waiting time": np.inf,
+            "revocation share refugee": 0,
+            "revocation share subsidiary": 0,
+            "maximum share of lettings to status holders": 0,
         },
         final_time=120,
     )
@@ -123,6 +158,46 @@ def test_zero_housing_fills_coa_with_status_holders(model, default_raw):
     np.testing.assert_allclose(raw["status holders waiting"].to_numpy(), expected, rtol=1e-9)
     baseline = default_raw.loc[120, "status holders waiting"]
     assert raw["status holders waiting"].iloc[-1] > 3 * baseline
+
+
+def months_above(series: pd.Series, threshold: float) -> int:
+    return int((series > threshold).sum())
+
+
+def test_regular_capacity_held_low_fills_emergency_reception_and_ter_apel(model, default_raw):
+    low = model.run_raw({"municipal location offers": 200, "regular capacity coverage": 0.4})
+    monthly = slice(None, None, int(round(1 / model.time_step)))
+    base, held = default_raw.iloc[monthly], low.iloc[monthly]
+    emergency = "emergency reception occupancy"
+    assert held[emergency].mean() > 1.5 * base[emergency].mean()
+    assert held["Ter Apel occupancy"].max() > 2000
+    assert months_above(held["Ter Apel occupancy"], 2000) >= months_above(
+        base["Ter Apel occupancy"], 2000)
+
+
+def test_extra_regular_places_relieve_ter_apel_and_emergency_reception(model, default_raw):
+    months = np.arange(0.0, 265.0)
+    extra = pd.Series(np.where(months < 144, 0.0, 25000.0), index=months)
+    more = model.run_raw({"extra regular COA places funded": extra})
+    later = default_raw.index >= 156  # from a year after the funding starts
+    emergency = "emergency reception occupancy"
+    assert more[later][emergency].mean() < 0.8 * default_raw[later][emergency].mean()
+    ter_apel = "Ter Apel occupancy"
+    assert more[later][ter_apel].mean() < default_raw[later][ter_apel].mean()
+    history = default_raw.index < 144
+    np.testing.assert_array_equal(more[history]["COA occupancy"],
+                                  default_raw[history]["COA occupancy"])
+
+
+def test_short_permits_are_renewed_no_earlier_than_one_term_after_entry_into_force(model):
+    start = 150.0  # entry into force, months since 2014-01
+    times = np.arange(0.0, 264.125, 0.125)
+    share = pd.Series(np.where(times < start, 0.0, 1.0), index=times)
+    raw = model.run_raw({"short permit share": share})
+    expiries = raw["refugee short permit expiries"] + raw["subsidiary short permit expiries"]
+    assert expiries[raw.index < start + 36].abs().max() == 0.0
+    assert expiries[raw.index >= start + 36].iloc[:24].min() > 0
+    assert raw.loc[raw.index < start, "refugee short permit entries"].abs().max() == 0.0
 
 
 def test_every_constant_has_units_range_and_source(model):
@@ -183,8 +258,10 @@ def test_unknown_override_names_a_close_match(model):
 def test_malformed_mdl_gives_file_and_line(tmp_path):
     text = DEFAULT_MDL.read_text(encoding="utf-8")
     broken = text.replace(
-        "registrations  = MIN(awaiting registration / registration time, registration capacity)",
-        "registrations  = MIN(awaiting registration / registration time,, registration capacity)",
+        "registrations  = MIN(awaiting registration / minimum registration time, registration "
+        "capacity)",
+        "registrations  = MIN(awaiting registration / minimum registration time,, registration "
+        "capacity)",
     )
     assert broken != text
     path = tmp_path / "broken.mdl"
