@@ -41,7 +41,7 @@ KPIS: dict[str, Kpi] = {
     "coa_occupancy_total": Kpi("COA occupancy", "stock"),
     "coa_occupancy_regular": Kpi("COA occupancy regular incl application centre", "stock"),
     "coa_occupancy_emergency": Kpi("COA occupancy emergency incl overflow", "stock"),
-    "coa_regular_capacity": Kpi("regular COA capacity", "stock"),
+    "coa_regular_capacity": Kpi("regular places", "stock"),
     "coa_emergency_places": Kpi("emergency places", "stock"),
     "coa_free_places": Kpi("free reception places", "stock"),
     "ter_apel_occupancy": Kpi("Ter Apel occupancy", "stock"),
@@ -103,13 +103,16 @@ HISTORY_END_VARIABLE = "history end time"
 """Model month the history ends and the scenario period starts; measures act from then on."""
 
 COST_ACTORS: dict[str, tuple[str, ...]] = {
-    "coa": ("cost_coa_regular", "cost_coa_emergency"),
+    "coa": ("cost_coa_regular", "cost_coa_emergency", "cost_ter_apel_penalties"),
     "ind": ("cost_ind",),
     "courts": ("cost_courts",),
     "dtv": ("cost_dtv",),
     "flex_housing": ("cost_flexible_housing",),
+    "lvv": ("cost_lvv_state",),
+    "municipalities": ("cost_municipalities",),
 }
-"""Cost KPIs per paying actor (COA reception, IND, courts, DT&V, flexible housing subsidy)."""
+"""Cost KPIs per paying actor (COA reception with its Ter Apel penalties, IND, courts, DT&V,
+the flexible housing subsidy, the state's LVV shelter, municipalities), in 2025 prices."""
 COST_KPIS: tuple[str, ...] = tuple(kpi for kpis in COST_ACTORS.values() for kpi in kpis)
 """Every cost KPI (EUR per month), in actor order: their sum is the total chain cost."""
 

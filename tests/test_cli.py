@@ -16,7 +16,7 @@ from sdmodel.figures.labels import KPI_LABELS
 from sdmodel.names import INFLOW_BAND_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
-CONSTANT = "time to acquire regular capacity"
+CONSTANT = "base time to acquire regular capacity"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -112,7 +112,8 @@ def test_bad_until_is_a_one_line_error(fast_model, tmp_path: Path, until: str) -
 
 def test_unknown_set_name_suggests_the_right_one(fast_model, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = invoke("simulate", "--set", "time to aquire regular capacity=12", "--out", str(out))
+    result = invoke("simulate", "--set", "base time to aquire regular capacity=12",
+                    "--out", str(out))
     assert result.exit_code != 0
     assert f"did you mean '{CONSTANT}'" in result.output
     assert not out.exists()
@@ -206,7 +207,7 @@ def test_doc_table_lists_constants_with_ranges(fast_model) -> None:
     result = invoke("doc", "--kind", "constant")
     assert result.exit_code == 0, result.output
     assert CONSTANT in result.output
-    assert "[3, 60]" in result.output
+    assert "[6, 48]" in result.output
     assert "COA occupancy " not in result.output  # not a constant
 
 

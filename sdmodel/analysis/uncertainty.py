@@ -146,7 +146,7 @@ def uncertain_parameters(scenarios: Sequence[Scenario], session: Session) -> lis
     seen = set()
     for scenario in scenarios:
         for setting in scenario.active_measures:
-            for effect in setting.measure.effects:
+            for effect in setting.active_effects():
                 key = f"{setting.measure.name}.{effect.key}"
                 if effect.sample and key not in seen:
                     seen.add(key)

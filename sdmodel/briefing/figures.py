@@ -59,8 +59,9 @@ CALIBRATION_SERIES: tuple[str, ...] = (
 )
 """Series of the calibration-fit figure: four stocks and two flows with many observations."""
 COST_COLORS: dict[str, int] = {
-    "cost_coa_regular": 0, "cost_coa_emergency": 9, "cost_ind": 1, "cost_courts": 2,
-    "cost_dtv": 3, "cost_flexible_housing": 5,
+    "cost_coa_regular": 0, "cost_coa_emergency": 9, "cost_ter_apel_penalties": 8, "cost_ind": 1,
+    "cost_courts": 2, "cost_dtv": 3, "cost_flexible_housing": 5, "cost_lvv_state": 6,
+    "cost_municipalities": 4,
 }
 """Palette index per cost column (the two COA columns in two blues)."""
 FLOW_COLORS: dict[str, int] = {"inflow": 0, "decisions": 1, "grants": 2, "housed": 4,

@@ -20,7 +20,7 @@ def doc_table(rows: list[dict[str, Any]], *, width: int = 120) -> str:
     ]
     header = ["name", "kind", "units", "range", "source / comment"]
     widths = [min(max([len(h)] + [len(c[i]) for c in cells]), cap)
-              for i, (h, cap) in enumerate(zip(header[:4], (36, 11, 18, 18), strict=True))]
+              for i, (h, cap) in enumerate(zip(header[:4], (50, 11, 18, 18), strict=True))]
     widths.append(max(width - sum(widths) - 2 * len(widths), 20))
     lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
     for cell in cells:

@@ -129,13 +129,13 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "unit": "persons/month",
     },
     "reassessments": {
-        "nl": "Herbeoordelingen bij verlenging",
-        "en": "Reassessments at renewal",
+        "nl": "Herbeoordelingen bij verlenging (besluiten)",
+        "en": "Reassessments at renewal (decisions)",
         "unit": "persons/month",
     },
     "revocations": {
-        "nl": "Intrekkingen van verblijfsvergunningen",
-        "en": "Permit revocations",
+        "nl": "Intrekkingen van verblijfsvergunningen (definitief)",
+        "en": "Permit revocations (final)",
         "unit": "persons/month",
     },
     "share_reassessed_before_integration": {
@@ -209,6 +209,61 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "en": "Flexible housing subsidy",
         "unit": "EUR/month",
     },
+    # Model v2: places, Ter Apel, IND hours, courts, housing and permits
+    "coa_emergency_places": {
+        "nl": "Nood- en crisisopvangplaatsen",
+        "en": "Emergency and crisis places",
+        "unit": "places",
+    },
+    "coa_free_places": {"nl": "Vrije opvangplaatsen", "en": "Free reception places",
+                        "unit": "persons"},
+    "ter_apel_awaiting_transfer": {
+        "nl": "Ter Apel: wachtend op doorplaatsing",
+        "en": "Ter Apel: waiting for a transfer",
+        "unit": "persons",
+    },
+    "ter_apel_overflow": {"nl": "Uitwijklocaties bij Ter Apel",
+                          "en": "Overflow sites near Ter Apel", "unit": "persons"},
+    "ind_reassessments_pending": {
+        "nl": "IND: openstaande herbeoordelingen",
+        "en": "IND: pending permit reassessments",
+        "unit": "cases",
+    },
+    "ind_hours_utilisation": {"nl": "IND: benutting beslisuren", "en": "IND: decision hours in use",
+                              "unit": "fraction"},
+    "court_revocation_appeals_pending": {
+        "nl": "Rechtspraak: openstaande beroepen tegen intrekking",
+        "en": "Courts: pending appeals against revocation",
+        "unit": "cases",
+    },
+    "court_cases_pending": {"nl": "Rechtspraak: openstaande asielzaken",
+                            "en": "Courts: pending asylum cases", "unit": "cases"},
+    "court_decision_capacity": {
+        "nl": "Rechtspraak: uitspraakcapaciteit",
+        "en": "Courts: decision capacity",
+        "unit": "decisions/month",
+    },
+    "social_lettings_share_status_holders": {
+        "nl": "Aandeel corporatieverhuringen aan statushouders",
+        "en": "Share of social lettings to status holders",
+        "unit": "fraction",
+    },
+    "undocumented_population": {
+        "nl": "Mensen zonder verblijfsrecht (totaal)",
+        "en": "People without residence rights (total)",
+        "unit": "persons",
+    },
+    "share_new_permits_reassessed_before_integration": {
+        "nl": "Aandeel nieuwe vergunningen herbeoordeeld voor einde inburgering",
+        "en": "Share of new permits reassessed before integration ends",
+        "unit": "fraction",
+    },
+    "cost_ter_apel_penalties": {"nl": "Dwangsommen Ter Apel", "en": "Ter Apel penalties",
+                                "unit": "EUR/month"},
+    "cost_lvv_state": {"nl": "Kosten LVV (Rijk)", "en": "Cost of the LVV (state)",
+                       "unit": "EUR/month"},
+    "cost_municipalities": {"nl": "Kosten gemeenten (LVV)", "en": "Municipal cost (LVV)",
+                            "unit": "EUR/month"},
     # Totals
     "persons_in_chain": {
         "nl": "Personen in de asielketen",
@@ -272,6 +327,8 @@ TEXT: dict[str, dict[str, str]] = {
     "actor_courts": {"nl": "Rechtspraak", "en": "Courts"},
     "actor_dtv": {"nl": "DT&V", "en": "DT&V"},
     "actor_flex_housing": {"nl": "Flexwoningen (subsidie)", "en": "Flexible housing (subsidy)"},
+    "actor_lvv": {"nl": "LVV-opvang (Rijk)", "en": "LVV shelter (state)"},
+    "actor_municipalities": {"nl": "Gemeenten", "en": "Municipalities"},
     "eur_million_per_year": {"nl": "miljoen euro per jaar", "en": "EUR million per year"},
     "source_line_compare": {
         "nl": "Bron: model asielketen{sha}; parameters: {calibration}; maatregelen en aannames: "

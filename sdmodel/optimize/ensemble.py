@@ -304,7 +304,7 @@ class Evaluator:
 
 def plan_inputs(plan: Scenario) -> tuple[str, ...]:
     """Every model input a plan's measures, capacity funding or custom inflow may change."""
-    names = {v for m in plan.active_measures for e in m.measure.effects for v in e.variables}
+    names = {v for m in plan.active_measures for e in m.active_effects() for v in e.variables}
     names |= {c.lever.variable for c in plan.capacity}
     if plan.inflow_series:
         names.add(INFLOW_SERIES_VARIABLE)

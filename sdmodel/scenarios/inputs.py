@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.names import INFLOW_SERIES_VARIABLE
-from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
+from sdmodel.scenarios.measures import CapacitySetting, Effect, MeasureSetting
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.scenarios.scenario import Scenario
@@ -39,7 +39,9 @@ def schedule_inputs(
     Parameters
     ----------
     measures
-        The scenario's measures; disabled ones and zero-intensity schedules change nothing.
+        The scenario's measures; disabled ones and zero-intensity schedules change nothing. A
+        law element that several of them carry (``Effect.element``) acts once, at the highest
+        of their intensities and at the size the first of them gives.
     capacity
         The scenario's capacity funding.
     base
@@ -72,20 +74,33 @@ def schedule_inputs(
     targets: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     factors: dict[str, list[np.ndarray]] = {}
     amounts: dict[str, list[np.ndarray]] = {}
+    shared: dict[str, tuple[np.ndarray, Effect, np.ndarray]] = {}
+
+    def apply(effect: Effect, ramp: np.ndarray, size: np.ndarray) -> None:
+        for variable in effect.variables:
+            if effect.mode == "target":
+                targets.setdefault(variable, []).append((ramp, size))
+            elif effect.mode == "scale":
+                factors.setdefault(variable, []).append(1.0 + ramp * (size - 1.0))
+            else:
+                amounts.setdefault(variable, []).append(ramp * size)
+
     for setting in measures:
         if not setting.enabled or setting.schedule.is_zero:
             continue
         ramp = setting.schedule.intensity_at(times)[:, None]
-        for effect in setting.measure.effects:
+        for effect in setting.active_effects():
             size = sampled.get((setting.measure.name, effect.key), setting.value(effect.key))
             size = np.atleast_1d(np.asarray(size, dtype=float))[None, :]
-            for variable in effect.variables:
-                if effect.mode == "target":
-                    targets.setdefault(variable, []).append((ramp, size))
-                elif effect.mode == "scale":
-                    factors.setdefault(variable, []).append(1.0 + ramp * (size - 1.0))
-                else:
-                    amounts.setdefault(variable, []).append(ramp * size)
+            if effect.element is None:
+                apply(effect, ramp, size)
+            elif effect.element in shared:  # the same law element through another bill
+                first_ramp, first, first_size = shared[effect.element]
+                shared[effect.element] = (np.maximum(first_ramp, ramp), first, first_size)
+            else:
+                shared[effect.element] = (ramp, effect, size)
+    for ramp, effect, size in shared.values():
+        apply(effect, ramp, size)
     for setting in capacity:
         if setting.schedule.is_zero or setting.amount == 0:
             continue

@@ -89,7 +89,7 @@ def parse_set_option(text: str) -> tuple[str, float]:
     Parameters
     ----------
     text
-        E.g. ``"time to acquire regular capacity=12"``.
+        E.g. ``"base time to acquire regular capacity=12"``.
 
     Returns
     -------

@@ -11,7 +11,7 @@ A scenario file looks like this::
     # first_applications_per_month = [["2026-01-01", 2600], ["2030-01-01", 3000]]
 
     [set]                    # optional: model constants from 2014 on, Vensim names as in the .mdl
-    "time to acquire regular capacity" = 12
+    "base time to acquire regular capacity" = 12
 
     [measures.two_status]    # a measure of sdmodel.scenarios.measures.MEASURES on a phased schedule
     start = "2027-01-01"     # default: the measure's planned date

@@ -24,7 +24,8 @@ from sdmodel.scenarios.fields import Where, boolean, check_keys, check_number
 from sdmodel.scenarios.measures import LEVERS, MEASURES, CapacitySetting, MeasureSetting
 from sdmodel.scenarios.schedule import Schedule, ScheduleError, parse_date
 
-SCHEDULE_KEYS: tuple[str, ...] = ("enabled", "start", "ramp_months", "intensity", "milestones")
+SCHEDULE_KEYS: tuple[str, ...] = ("enabled", "start", "ramp_months", "intensity", "milestones",
+                                  "without")
 CAPACITY_KEYS: tuple[str, ...] = ("amount", "start", "ramp_months")
 THRESHOLD_KEYS: tuple[str, ...] = ("coa_occupancy", "coa_occupancy_share", "ter_apel")
 POLICY_MARKERS = re.compile(r"Policy input|Capacity lever")
@@ -78,7 +79,8 @@ def parse_measures(table: Mapping[str, Any], *, where: Where, period: Period
 
     Each ``[measures.<name>]`` may give ``enabled`` (default true), ``start`` (default: the
     measure's planned date), ``ramp_months`` (default: the planned ramp), ``intensity`` (default
-    1), ``milestones`` (``[["YYYY-MM-DD", intensity], ...]``) and effect sizes by their keys
+    1), ``milestones`` (``[["YYYY-MM-DD", intensity], ...]``), ``without`` (effects of the measure
+    to leave out, e.g. an element another bill may not carry) and effect sizes by their keys
     (see :data:`sdmodel.scenarios.measures.MEASURES`), each within its declared range.
 
     Raises
@@ -111,7 +113,14 @@ def parse_measures(table: Mapping[str, Any], *, where: Where, period: Period
                 )
         schedule = _schedule(body, measure.planned, where=where, table=f"measures.{name}",
                              period=period)
-        settings.append(MeasureSetting(measure, schedule, effects, enabled))
+        without = body.get("without", [])
+        if not isinstance(without, list) or not all(k in effect_keys for k in without):
+            bad = [k for k in without if k not in effect_keys] if isinstance(without, list) else []
+            raise DataFileError(
+                f"{where.at(f'measures.{name}', 'without')} without must list effects of "
+                f"{name} to leave out{f' (not an effect: {bad[0]!r})' if bad else ''}; "
+                f"its effects are: {', '.join(effect_keys)}")
+        settings.append(MeasureSetting(measure, schedule, effects, enabled, frozenset(without)))
     return tuple(settings)
 
 

@@ -71,7 +71,7 @@ def test_cost_table_per_actor_per_year(comparison) -> None:
     assert len(costs) == len(NAMES) * 10 * len(COST_ACTORS)
     coa = costs[(costs["scenario"] == "baseline") & (costs["actor"] == "coa")]
     frame = comparison.results["baseline"]
-    expected = frame.loc["2030", ["cost_coa_regular", "cost_coa_emergency"]].sum().sum()
+    expected = frame.loc["2030", list(COST_ACTORS["coa"])].sum().sum()
     assert coa.set_index("year").loc[2030, "cost_eur"] == pytest.approx(expected, abs=1)
 
 

@@ -17,8 +17,8 @@ from calibration.problem import Problem
 from sdmodel.data.observations import load_observations
 
 TRUTH = {
-    "initial IND decision staff": 1400.0,
-    "unsupervised share of the rest": 0.7,
+    "hours per first asylum decision": 35.0,
+    "emergency acquisition time": 2.0,
     "target realisation": 0.75,
     "nareis per grant": 1.1,
 }

@@ -89,7 +89,7 @@ def batch_parameter_sets(batch, n: int, seed: int) -> dict[str, np.ndarray]:
 
 def test_persons_conserved_and_stocks_nonnegative_for_1000_parameter_sets():
     """1,000 sets over the declared ranges, 500 of them at the corners, on the batch simulator."""
-    from sdmodel.batch import BatchModel
+    from sdmodel.engine.batch import BatchModel
 
     batch = BatchModel.from_mdl(DEFAULT_MDL)
     n = 1000
@@ -176,8 +176,8 @@ def test_regular_capacity_held_low_fills_emergency_reception_and_ter_apel(model,
 
 
 def test_extra_regular_places_relieve_ter_apel_and_emergency_reception(model, default_raw):
-    months = np.arange(0.0, 265.0)
-    extra = pd.Series(np.where(months < 144, 0.0, 25000.0), index=months)
+    times = np.arange(0.0, 264.125, 0.125)
+    extra = pd.Series(np.where(times < 144, 0.0, 25000.0), index=times)
     more = model.run_raw({"extra regular COA places funded": extra})
     later = default_raw.index >= 156  # from a year after the funding starts
     emergency = "emergency reception occupancy"

@@ -290,10 +290,6 @@ def project_errors() -> list[UnitError]:
     return check_units(PROJECT_MODEL)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "model v1 has 6 unit errors in 5 variables (COA occupancy in person against capacity in "
-    "place; dimensionless 1 and 60 in registration time and integration time); model v2 "
-    "(issue 11) is to fix them: remove this mark when it does"))
 def test_project_model_units_are_consistent(project_errors: list[UnitError]) -> None:
     assert project_errors == [], format_report(project_errors, PROJECT_MODEL)
 

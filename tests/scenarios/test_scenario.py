@@ -18,7 +18,7 @@ from sdmodel.scenarios.scenario import (
     resolve_overrides,
 )
 
-CONSTANT = "time to acquire regular capacity"
+CONSTANT = "base time to acquire regular capacity"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -119,13 +119,13 @@ ERRORS = {
         "[inflow]\nband = 1.5\n", DataFileError, ["band = 1.5", "number from 0 to 1"],
     ),
     "unknown variable": (
-        '[set]\n"time to aquire regular capacity" = 12\n', UnknownVariableError,
-        [":2", "'time to aquire regular capacity'", f"did you mean '{CONSTANT}'",
+        '[set]\n"base time to aquire regular capacity" = 12\n', UnknownVariableError,
+        [":2", "'base time to aquire regular capacity'", f"did you mean '{CONSTANT}'",
          "asielketen doc"],
     ),
     "value outside range": (
         f'[set]\n"{CONSTANT}" = 1000\n', DataFileError,
-        [f"'{CONSTANT}' = 1000", "outside its range [3, 60]", "choose a value in that range"],
+        [f"'{CONSTANT}' = 1000", "outside its range [6, 48]", "choose a value in that range"],
     ),
     "not a constant": (
         '[set]\n"COA occupancy" = 5\n', DataFileError, [":2", "'COA occupancy'", "not a constant"],
@@ -157,8 +157,8 @@ ERRORS = {
         [":2", "start = 2024-06-12", "outside the scenario period 2026-01-01 to 2036-01-01"],
     ),
     "effect size outside its range": (
-        '[measures.anmw]\npermit_months = 12\n', DataFileError,
-        [":2", "permit_months = 12", "outside its range [24, 60] Month"],
+        '[measures.anmw]\nsubsequent_factor = 1.2\n', DataFileError,
+        [":2", "subsequent_factor = 1.2", "outside its range [0.4, 1] factor"],
     ),
     "intensity above one": (
         '[measures.anmw]\nstart = "2026-07-01"\nintensity = 1.5\n', DataFileError,
@@ -270,7 +270,7 @@ start = 2027-01-01            # a TOML date works too
 ramp_months = 12
 intensity = 0.8
 milestones = [["2027-07-01", 0.3]]
-ind_hours = 4.0
+appeal_share = 0.5
 
 [capacity.ind_staff]
 amount = 150
@@ -284,7 +284,7 @@ coa_occupancy = 60000
     (two,) = scenario.measures
     assert two.schedule.start == dt.date(2027, 1, 1)
     assert two.schedule.milestones == ((dt.date(2027, 7, 1), 0.3),)
-    assert two.value("ind_hours") == 4.0 and two.value("appeal_share") == 0.75
+    assert two.value("appeal_share") == 0.5 and two.value("revocation_share") == 0.05
     (staff,) = scenario.capacity
     assert (staff.amount, staff.schedule.ramp_months) == (150.0, 6)
     assert scenario.thresholds.coa_occupancy == 60000
@@ -298,8 +298,8 @@ def test_custom_inflow_series_replaces_the_mpp_band(chain_model, tmp_path: Path)
 
     result = run_scenario_pysd(chain_model, scenario, {}, until="2027-12")
     applications = result["asylum_first_applications"]
-    # linear from 1000 to 2200 over 2026: the January total is the mean of its four time steps
-    assert applications["2026-01"].iloc[0] == pytest.approx(1000 + 100 * 0.375)
+    # linear from 1000 to 2200 over 2026: the January total is the mean of its eight time steps
+    assert applications["2026-01"].iloc[0] == pytest.approx(1000 + 100 * 0.4375)
     assert applications["2027-06"].iloc[0] == pytest.approx(2200)
     baseline = chain_model.run(until="2027-12")
     pd.testing.assert_frame_equal(result.loc[:"2025-12"], baseline.loc[:"2025-12"])
