@@ -22,6 +22,9 @@ LAW_LABELS: dict[str, dict[str, str]] = {
     "ter_apel": {"nl": "dwangsom Ter Apel boven 2.000", "en": "Ter Apel penalty above 2,000"},
     "lvv": {"nl": "einde rijksfinanciering LVV", "en": "end of national LVV funding"},
     "eu_pact": {"nl": "EU-Migratiepact van toepassing", "en": "EU Pact applies"},
+    "huisvestingswet": {"nl": "urgentie statushouders niet meer verplicht",
+                        "en": "priority for status holders no longer mandatory"},
+    "spreidingswet": {"nl": "Spreidingswet in werking", "en": "Dispersal Act in force"},
 }
 """Short labels of law dates per timeline.csv ``measure``; others use the event text."""
 
