@@ -155,8 +155,9 @@ def main() -> None:
 @click.option("--until", metavar="YYYY-MM", default=None,
               help="Last month to simulate  [default: the model's final time]")
 @calibration_option
-@click.option("--engine", type=click.Choice(get_args(Engine)), default="batch",
-              show_default=True, help="The generated batch simulator, or PySD (the reference).")
+@click.option("--engine", type=click.Choice(get_args(Engine)), default=None,
+              help="The generated batch simulator's compiled (numba) or vectorised (numpy) "
+                   "backend, or PySD (the reference)  [default: numba when installed]")
 @out_option
 @force_option
 @lang_option
@@ -165,7 +166,7 @@ def main() -> None:
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
     set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
-    engine: Engine, out_dir: Path, force: bool, lang: Lang,
+    engine: Engine | None, out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
     from sdmodel.analysis.files import simulation_files, simulation_manifest

@@ -152,7 +152,7 @@ def compare(
     model_path: Path | str | None = None,
     calibration: str | None = None,
     session: Session | None = None,
-    engine: Engine = "batch",
+    engine: Engine | None = None,
     samples: int = 0,
     seed: int | None = None,
 ) -> Comparison:
@@ -170,7 +170,8 @@ def compare(
     session
         A prepared model (see :func:`sdmodel.runs.prepare`), to reuse across calls.
     engine
-        ``"batch"`` or ``"pysd"`` (see :func:`sdmodel.runs.run_scenarios`).
+        ``"numba"``, ``"numpy"`` or ``"pysd"``; ``None``: the fastest batch backend (see
+        :func:`sdmodel.runs.run_scenarios`).
     samples
         Latin-hypercube samples of the assumptions per scenario for uncertainty bands
         (:func:`sdmodel.analysis.uncertainty.run_uncertainty`); 0 for none.

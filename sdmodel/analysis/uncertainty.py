@@ -295,6 +295,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     draws
         The calibration's bootstrap refits (:func:`bootstrap_draws`), or None.
     """
+    from sdmodel.engine.batch import series_order
+
     n = len(design)
     times = session.batch.time_grid()
     base: dict[str, float | np.ndarray] = dict(session.base(scenario))
@@ -314,7 +316,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     for p in params:
         if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
             values = np.where(np.isnan(design[p.name]), base[p.name], design[p.name])
-            series[p.name] = np.where(future, values[None, :], base[p.name])
+            series[p.name] = np.array(np.where(future, values[None, :], base[p.name]),
+                                      order=series_order())
     settings = {m.measure.name: m for m in scenario.active_measures}
     effects = {}
     for p in params:

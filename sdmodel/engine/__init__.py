@@ -22,7 +22,7 @@ from typing import Literal
 Backend = Literal["numba", "numpy"]
 """The batch simulator's backend: the compiled numba kernel, or the vectorised NumPy code (the
 reference of the two, and the fallback when numba is not installed)."""
-Engine = Literal["batch", "pysd"]
-"""Which simulator runs a scenario: the compiled batch simulator, or PySD (the reference)."""
+Engine = Literal["numba", "numpy", "pysd"]
+"""Which simulator runs a scenario: a backend of the batch simulator, or PySD (the reference)."""
 VariableKind = Literal["stock", "flow", "auxiliary", "constant", "lookup"]
 """The kind of a model variable, as ``ChainModel.doc()`` and ``asielketen doc`` report it."""

@@ -264,10 +264,18 @@ class Evaluator:
         return run_monthly(self.session.batch, params, n=runs, kpis=list(kpis))
 
     def _buffers(self) -> dict[str, np.ndarray]:
-        """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values."""
+        """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values.
+
+        They are stored in the order the batch simulator reads best
+        (:func:`sdmodel.engine.batch.series_order`: run by run for numba).
+        """
+        from sdmodel.engine.batch import series_order
+
         if self._buffer is None:
             names = sorted(set(self.futures.series) | set(self._plan_inputs))
-            self._buffer = {name: np.tile(self._base_series(name), (1, self.plans_per_call))
+            self._buffer = {name: np.array(np.tile(self._base_series(name),
+                                                   (1, self.plans_per_call)),
+                                           order=series_order())
                             for name in names}
         return self._buffer
 

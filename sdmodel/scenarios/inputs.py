@@ -92,6 +92,9 @@ def schedule_inputs(
         ramp = setting.schedule.intensity_at(times)[:, None]
         amounts.setdefault(setting.lever.variable, []).append(ramp * float(setting.amount))
 
+    from sdmodel.engine.batch import series_order
+
+    order = series_order()  # the memory layout the batch simulator reads best
     out: dict[str, np.ndarray] = {}
     for variable in sorted(set(targets) | set(factors) | set(amounts)):
         start = np.atleast_1d(np.asarray(base[variable], dtype=float))[None, :]
@@ -113,7 +116,8 @@ def schedule_inputs(
         value = np.broadcast_to(value, (len(times), columns))
         if np.array_equal(value, np.broadcast_to(start, value.shape)):
             continue
-        out[variable] = np.array(value) if n is not None or columns > 1 else np.array(value[:, 0])
+        out[variable] = (np.array(value, order=order) if n is not None or columns > 1
+                         else np.array(value[:, 0]))
     return out
 
 
@@ -137,10 +141,12 @@ def scenario_series(
     Parameters are those of :func:`schedule_inputs`; the custom inflow series (if the scenario has
     one) replaces :data:`~sdmodel.names.INFLOW_SERIES_VARIABLE`.
     """
+    from sdmodel.engine.batch import series_order
+
     out = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
                           limits=limits, effect_values=effect_values, n=n)
     if scenario.inflow_series:
         series = inflow_series(scenario.inflow_series, times)
-        out[INFLOW_SERIES_VARIABLE] = (series if n is None
-                                       else np.repeat(series[:, None], n, axis=1))
+        out[INFLOW_SERIES_VARIABLE] = (series if n is None else np.array(
+            np.broadcast_to(series[:, None], (len(series), n)), order=series_order()))
     return out
