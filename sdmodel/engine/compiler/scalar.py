@@ -32,11 +32,12 @@ class Scalar:
 
 CONTROL = ("t", "c_time_step", "c_initial_time", "c_final_time", "c_saveper", "c_half_dt")
 ELEMENTWISE = {  # NumPy function -> template over the element codes
-    "abs": "abs({0})", "exp": "np.exp({0})", "log": "np.log({0})", "sqrt": "np.sqrt({0})",
-    "sin": "np.sin({0})", "cos": "np.cos({0})", "tan": "np.tan({0})",
-    "arcsin": "np.arcsin({0})", "arccos": "np.arccos({0})", "arctan": "np.arctan({0})",
-    "sinh": "np.sinh({0})", "cosh": "np.cosh({0})", "tanh": "np.tanh({0})",
-    "trunc": "np.trunc({0})", "minimum": "_g.minimum({0}, {1})",
+    "abs": "abs({0})", "sqrt": "np.sqrt({0})", "trunc": "np.trunc({0})",
+    # NumPy's own routines (sdmodel.engine.compiler.kernel_math), not the C library's
+    "exp": "_m.exp({0})", "log": "_m.log({0})", "sin": "_m.sin({0})", "cos": "_m.cos({0})",
+    "tan": "_m.tan({0})", "arcsin": "_m.arcsin({0})", "arccos": "_m.arccos({0})",
+    "arctan": "_m.arctan({0})", "sinh": "_m.sinh({0})", "cosh": "_m.cosh({0})",
+    "tanh": "_m.tanh({0})", "minimum": "_g.minimum({0}, {1})",
     "maximum": "_g.maximum({0}, {1})", "power": "({0} ** {1})",
     "where": "({1} if {0} else {2})", "logical_and": "_g.land({0}, {1})",
     "logical_or": "_g.lor({0}, {1})", "logical_not": "_g.lnot({0})",
