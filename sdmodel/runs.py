@@ -38,10 +38,15 @@ ENGINES: tuple[str, ...] = get_args(Engine)
 class Session:
     """A model loaded once, with the constants its runs start from.
 
+    A session pickles without its PySD model (PySD models cannot be pickled): unpickled, e.g.
+    on a Dask worker, its ``model`` is ``None``; what batch runs need (the batch simulator, the
+    constants and the limits) travels.
+
     Attributes
     ----------
     model
-        The PySD model (names, ranges, comments; the reference runs).
+        The PySD model (names, ranges, comments; the reference runs); ``None`` in an unpickled
+        session.
     batch
         The compiled batch simulator of the same .mdl.
     calibration
@@ -61,6 +66,9 @@ class Session:
     def base(self, scenario: Scenario) -> dict[str, float]:
         """Constants of a scenario without its measures: defaults, calibration, then [set]."""
         return {**self.defaults, **self.calibration.values, **scenario.overrides}
+
+    def __reduce__(self) -> tuple:
+        return Session, (None, self.batch, self.calibration, self.defaults, self.limits)
 
 
 def prepare(model_path: Path | str | None = None, *, calibration: str | None = None) -> Session:

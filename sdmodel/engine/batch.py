@@ -28,7 +28,7 @@ import xarray as xr
 
 from sdmodel.engine import Backend
 from sdmodel.engine.compiler.codegen import variant_module
-from sdmodel.engine.compiler.compile import compile_mdl
+from sdmodel.engine.compiler.compile import compile_mdl, module_from_spec
 from sdmodel.engine.compiler.runtime import (
     RPREC,
     Inputs,
@@ -72,6 +72,11 @@ def _grid(initial: float, final: float, dt: float) -> np.ndarray:
     return integration_times(initial, final, dt)
 
 
+def _unpickle(spec: dict, engine: Backend | None) -> BatchModel:
+    """Rebuild a pickled :class:`BatchModel` (see its docstring)."""
+    return BatchModel(module_from_spec(spec), source=Path(spec["source"]), engine=engine)
+
+
 def _clean(name: str) -> str:
     return " ".join(name.lower().replace("_", " ").split())
 
@@ -82,6 +87,10 @@ class BatchModel:
     Build it with :meth:`from_mdl`. Names are the Vensim names as written in the .mdl; PySD's
     Python names and case/underscore variants are accepted too. ``engine`` is the backend
     :meth:`run` uses when it is not given one (``None``: :func:`fastest_backend`).
+
+    A model pickles as its spec (plain data, about 100 kB for the project's model): unpickled,
+    e.g. on a Dask worker, it is rebuilt from the compiled simulator in the cache (generated
+    there from the spec if missing); the numba kernels come from their own disk cache.
     """
 
     def __init__(self, module: ModuleType, *, source: Path | None = None,
@@ -94,6 +103,9 @@ class BatchModel:
         for ident, info in self._vars.items():
             for key in (ident, info["name"], _clean(info["name"])):
                 self._names.setdefault(key, ident)
+
+    def __reduce__(self) -> tuple:
+        return _unpickle, (self._spec, self.engine)
 
     @classmethod
     def from_mdl(cls, path: str | Path, *, recompile: bool = False,

@@ -9,6 +9,7 @@ arrays returned are views of it with the NumPy layout's shape, so nothing is cop
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,10 @@ from sdmodel.engine.compiler.kernel import compiled_now
 from sdmodel.engine.compiler.runtime import Inputs
 
 PARALLEL_FROM = 32  # runs per chunk from which the runs are shared among the threads
+_PARALLEL = threading.Lock()
+"""One parallel kernel at a time per process: numba's default threading layer (workqueue)
+aborts the process when two threads launch parallel regions at once (threads of a Dask worker,
+or of the caller)."""
 
 
 def _report_compiled(module: ModuleType, seconds: float, source: str) -> None:
@@ -125,11 +130,14 @@ def simulate(module: ModuleType, inputs: Inputs, ctl: dict, times: np.ndarray,
             given = part(inputs, lo, hi)
             *packed, const_out = module.prepare(given["P"], given["S"], given["L"], np_ctl,
                                                 np_times, hi - lo)  # C, X, KD, B, BO, KF
-            kernel = (module.simulate_serial if hi - lo < PARALLEL_FROM or threads == 1
-                      else module.simulate)
-            kernel(*packed, grid, positions, len(grid) - 1, *control, hoisted,
-                   *_series_args(module, given["S"], shapes),
-                   *_lookup_args(module, given["L"]), out_buf[lo:hi], acc_buf[lo:hi])
+            args = (*packed, grid, positions, len(grid) - 1, *control, hoisted,
+                    *_series_args(module, given["S"], shapes),
+                    *_lookup_args(module, given["L"]), out_buf[lo:hi], acc_buf[lo:hi])
+            if hi - lo < PARALLEL_FROM or threads == 1:
+                module.simulate_serial(*args)
+            else:
+                with _PARALLEL:
+                    module.simulate(*args)
             for x, value in const_out.items():
                 consts[x][..., lo:hi] = value
     finally:
