@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.analysis.uncertainty import Uncertainty
+    from sdmodel.scaleout import Pool
     from sdmodel.scenarios.scenario import Scenario
 
 TABLE_COLUMNS: dict[str, str] = {
@@ -155,6 +156,7 @@ def compare(
     engine: Engine | None = None,
     samples: int = 0,
     seed: int | None = None,
+    pool: Pool | None = None,
 ) -> Comparison:
     """Load scenarios by name or file, run them with the calibrated parameters, summarise them.
 
@@ -177,6 +179,9 @@ def compare(
         (:func:`sdmodel.analysis.uncertainty.run_uncertainty`); 0 for none.
     seed
         Seed of the sample design; ``None`` draws one (recorded in the bands).
+    pool
+        Where the samples run (:class:`sdmodel.scaleout.Pool`; default: in this process); the
+        bands are the same.
 
     Raises
     ------
@@ -195,7 +200,7 @@ def compare(
     if samples:
         from sdmodel.analysis.uncertainty import run_uncertainty
 
-        bands = run_uncertainty(loaded, session, samples=samples, seed=seed)
+        bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
                       bands)
 

@@ -6,10 +6,15 @@ simulator, only the KPIs the objective and constraints need). For each plan and 
 keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost (the cost KPIs
 of :data:`sdmodel.names.COST_KPIS`) and the person-months above each threshold. Results are cached
 by decision vector, and every evaluated vector stays in the archive (for the Pareto sweep).
+
+On a Dask cluster (:class:`sdmodel.scaleout.Pool`) the plans of a call are split into shards of
+about :data:`sdmodel.scaleout.SHARD_RUNS` runs (plans x futures); the evaluator, with the futures'
+inputs, is sent to each worker once. The metrics are the same bytes either way.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ import numpy as np
 from sdmodel.errors import AsielketenError
 from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
 from sdmodel.optimize.outcomes import EXCEEDANCE, OUTCOMES, STATISTICS, Statistic
+from sdmodel.scaleout import SHARD_RUNS, Pool, Shared
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.optimize.problem import DecisionSpace, Futures
@@ -150,6 +156,10 @@ class Evaluator:
         The thresholds.
     chunk_runs
         Runs (plans x futures) per batch call.
+    pool
+        Where the shards of a call run (default: in this process).
+    shard_runs
+        Runs per shard on a Dask cluster (at least one plan).
 
     Raises
     ------
@@ -158,7 +168,8 @@ class Evaluator:
     """
 
     def __init__(self, session: Session, space: DecisionSpace, futures: Futures, *,
-                 horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500) -> None:
+                 horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500,
+                 pool: Pool | None = None, shard_runs: int = SHARD_RUNS) -> None:
         from sdmodel.engine.batch_kpis import month_starts
 
         self.session, self.space, self.futures, self.limits = session, space, futures, limits
@@ -169,6 +180,9 @@ class Evaluator:
                                   f"outside the model's run (months 0-{months - 1}); shorten "
                                   "the spec's horizon")
         self.plans_per_call = max(1, int(chunk_runs) // futures.n)
+        self.plans_per_shard = max(1, int(shard_runs) // futures.n)
+        self.pool = pool or Pool()
+        self._shared: Shared | None = None
         self.evaluations = 0
         self.simulations = 0
         self._times = session.batch.time_grid()
@@ -218,11 +232,28 @@ class Evaluator:
 
     def evaluate_plans(self, plans: Sequence[Scenario]) -> Metrics:
         """Metrics of plans (scenarios), each over every future (not cached)."""
+        self.evaluations += len(plans)
+        self.simulations += len(plans) * self.futures.n
+        if not self.pool.distributed or len(plans) <= self.plans_per_shard:
+            return self._metrics_here(plans)
+        if self._shared is None:
+            self._shared = self.pool.share(self)
+        pieces = [tuple(plans[lo:lo + self.plans_per_shard])
+                  for lo in range(0, len(plans), self.plans_per_shard)]
+        return Metrics.stack(self.pool.map(_shard_metrics, self._shared, pieces))
+
+    def _metrics_here(self, plans: Sequence[Scenario]) -> Metrics:
         parts = []
         for lo in range(0, len(plans), self.plans_per_call):
             chunk = plans[lo:lo + self.plans_per_call]
-            parts.append(self._metrics(self.monthly(chunk, self.kpis), len(chunk)))
-        return Metrics.stack(parts)
+            parts.append(self._metrics(self._monthly(chunk, self.kpis), len(chunk)))
+        return Metrics.stack(parts) if parts else Metrics.empty(self.futures.n)
+
+    def __getstate__(self) -> dict:
+        """What a Dask worker needs: no archive, input buffers, pool or cluster handle."""
+        state = dict(self.__dict__)
+        state.update(_buffer=None, _index={}, _xs=[], _rows=[], pool=Pool(), _shared=None)
+        return state
 
     def monthly(self, plans: Sequence[Scenario], kpis: Sequence[str]) -> dict[str, np.ndarray]:
         """Monthly KPIs of ``plans`` over every future, in one batch call.
@@ -236,6 +267,11 @@ class Evaluator:
         dict
             KPI -> ``(months, plans * futures)``; run ``p * F + f`` is plan ``p`` in future ``f``.
         """
+        self.evaluations += len(plans)
+        self.simulations += len(plans) * self.futures.n
+        return self._monthly(plans, kpis)
+
+    def _monthly(self, plans: Sequence[Scenario], kpis: Sequence[str]) -> dict[str, np.ndarray]:
         from sdmodel.engine.batch_kpis import run_monthly
         from sdmodel.scenarios.inputs import scenario_series
 
@@ -259,8 +295,6 @@ class Evaluator:
         params: dict[str, object] = {name: np.tile(values, len(plans))
                                      for name, values in self.futures.constants.items()}
         params.update({name: buffer[:, :runs] for name, buffer in buffers.items()})
-        self.evaluations += len(plans)
-        self.simulations += runs
         return run_monthly(self.session.batch, params, n=runs, kpis=list(kpis))
 
     def _buffers(self) -> dict[str, np.ndarray]:
@@ -317,3 +351,11 @@ def plan_inputs(plan: Scenario) -> tuple[str, ...]:
     if plan.inflow_series:
         names.add(INFLOW_SERIES_VARIABLE)
     return tuple(sorted(names))
+
+
+def _shard_metrics(evaluator: Evaluator, plans: tuple[Scenario, ...]) -> Metrics:
+    """Metrics of one shard of plans, on a worker's copy of the evaluator (with input buffers
+    of its own, so tasks that share a worker's copy never write to the same buffers)."""
+    local = copy.copy(evaluator)
+    local._buffer = None
+    return local._metrics_here(plans)
