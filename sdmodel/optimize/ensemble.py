@@ -273,29 +273,60 @@ class Evaluator:
 
     def _monthly(self, plans: Sequence[Scenario], kpis: Sequence[str]) -> dict[str, np.ndarray]:
         from sdmodel.engine.batch_kpis import run_monthly
-        from sdmodel.scenarios.inputs import scenario_series
 
         f, runs = self.futures.n, len(plans) * self.futures.n
         if len(plans) > self.plans_per_call:
             raise AsielketenError(f"at most {self.plans_per_call} plans per batch call")
         buffers = self._buffers()
         k0 = self._first_step
-        for p, plan in enumerate(plans):
-            series = scenario_series(plan, base=self.futures.base, times=self._times[k0:],
-                                     limits=self.session.limits,
-                                     effect_values=self.futures.effects, n=f)
-            unknown = set(series) - set(buffers)
-            if unknown:
-                raise AsielketenError(f"internal error: plan inputs {sorted(unknown)} have no "
-                                      "buffer")
-            for name in self._plan_inputs:
-                value = series.get(name)
-                buffers[name][k0:, p * f:(p + 1) * f] = (
-                    self._base_series(name)[k0:] if value is None else value)
+        written = self._write_plan_inputs(plans, buffers)
+        for name in self._plan_inputs:
+            target = buffers[name][k0:, :runs].view()
+            target.shape = (len(target), len(plans), f)  # a view: run p * F + f, no copy
+            changed = written.get(name, np.zeros(len(plans), dtype=bool))
+            if not changed.all():  # as those plans leave it: the futures' base
+                target[:, ~changed] = self._base_series(name)[k0:, None, :]
         params: dict[str, object] = {name: np.tile(values, len(plans))
                                      for name, values in self.futures.constants.items()}
         params.update({name: buffer[:, :runs] for name, buffer in buffers.items()})
         return run_monthly(self.session.batch, params, n=runs, kpis=list(kpis))
+
+    def _write_plan_inputs(self, plans: Sequence[Scenario], buffers: dict[str, np.ndarray]
+                           ) -> dict[str, np.ndarray]:
+        """Write each plan's inputs from the scenario period on into ``buffers``, all plans in
+        one pass (:func:`sdmodel.scenarios.inputs.plans_series`: the values of
+        :func:`sdmodel.scenarios.inputs.scenario_series`, to the bit).
+
+        Returns
+        -------
+        dict
+            Input -> ``(plans,)``: the plans whose values were written (the others leave the
+            input at its base, which the caller writes).
+        """
+        from sdmodel.scenarios.inputs import plans_series
+
+        f, k0 = self.futures.n, self._first_step
+        series = plans_series(plans, base=self.futures.base, times=self._times[k0:],
+                              limits=self.session.limits, effect_values=self.futures.effects,
+                              n=f)
+        unknown = set(series) - set(buffers)
+        if unknown:
+            raise AsielketenError(f"internal error: plan inputs {sorted(unknown)} have no "
+                                  "buffer")
+        written = {}
+        for name, (values, changed) in series.items():
+            if name in self.futures.series:
+                # scenario_series leaves out an input equal to its base, which varies here
+                start = np.atleast_1d(np.asarray(self.futures.base[name], dtype=float))
+                changed = changed & ~np.all(values == start, axis=(0, 2))
+            target = buffers[name][k0:, :len(plans) * f].view()
+            target.shape = (len(target), len(plans), f)  # a view: run p * F + f, no copy
+            if changed.all():
+                target[...] = values
+            elif changed.any():
+                target[:, changed] = values[:, changed]
+            written[name] = changed
+        return written
 
     def _buffers(self) -> dict[str, np.ndarray]:
         """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values.
