@@ -19,8 +19,8 @@ Usage: ``python benchmarks/bench_engines.py [model.mdl] [--repeats 5] [--quick]
 
 Other jobs may share the machine: every figure is the best and the median of ``--repeats``.
 ``--quick`` skips the NumPy calibration (about 4 minutes) and N = 100,000 with NumPy;
-``--engines-only`` prints parts 1 and 2 only (for a model other than the project's, which the
-calibration and the optimizer need).
+``--engines-only`` prints parts 1 and 2 only, without N = 100,000 (for a model other than the
+project's, whose KPIs, calibration and optimizer those parts need).
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
         for n in SIZES[:-1]:
             reps = args.repeats if n * (30 if engine == "numpy" else 1) <= 100_000 else 2
             rows[engine][n] = batch_per_run(model, n, engine, reps)
-        if engine == "numba" or not args.quick:
+        if not args.engines_only and (engine == "numba" or not args.quick):
             big = kpi_run(path, SIZES[-1], engine, 2 if engine == "numba" else 1)
             rows[engine][SIZES[-1]] = (big["best"], big["median"])
             memory[engine] = big["peak_mib"]
@@ -245,17 +245,17 @@ def main(argv: list[str] | None = None) -> None:
     print("\nratios (best times; > 1: the numba backend is faster)")
     print(f"{'N':>8} {'PySD/numba':>11} {'pysimlin/numba':>15} {'NumPy/numba':>12} "
           f"{'pysimlin/NumPy':>15}")
-    for n in SIZES:
+    for n in [n for n in SIZES if n in rows["numba"]]:
         fast = rows["numba"][n][0]
         vs_np = f"{rows['numpy'][n][0] / fast:,.1f}x" if n in rows["numpy"] else "-"
         np_sim = (f"{simlin[0] / rows['numpy'][n][0]:,.2f}x"
                   if simlin and n in rows["numpy"] else "-")
         sim = f"{simlin[0] / fast:,.1f}x" if simlin else "-"
         print(f"{n:>8,} {pysd_s / fast:>10,.0f}x {sim:>15} {vs_np:>12} {np_sim:>15}")
-    print("\npeak resident memory at N = 100,000 with 14 KPI columns (whole process): "
-          + ", ".join(f"{e} {m:,.0f} MiB" for e, m in memory.items()))
     if args.engines_only:
         return
+    print("\npeak resident memory at N = 100,000 with 14 KPI columns (whole process): "
+          + ", ".join(f"{e} {m:,.0f} MiB" for e, m in memory.items()))
 
     print("\nfull committed calibration (calibration.toml: starts, max_nfev, bootstrap)")
     for engine in ("numba",) if args.quick else ("numba", "numpy"):

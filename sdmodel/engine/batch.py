@@ -246,8 +246,10 @@ class BatchModel:
             The result does not change.
         engine
             ``"numba"`` or ``"numpy"``; default the model's ``engine``, else
-            :func:`fastest_backend`. Both give the same results (to the last bits of EXP, LN,
-            POWER and the trigonometric functions, which NumPy computes its own way).
+            :func:`fastest_backend`. Both give the same bits, EXP, LN and the trigonometric
+            functions included (the kernel calls NumPy's own routines,
+            :mod:`sdmodel.engine.compiler.kernel_math`), except TANH and POWER with an exponent
+            other than 2, 0.5, 1, 0 or -1, which may differ in the last bits.
 
         Raises
         ------

@@ -12,9 +12,12 @@ The generated module has three parts, all from the same spec as the NumPy simula
   for all runs;
 - ``simulate`` (numba, ``parallel=True``): ``prange`` over the runs; each run walks the Euler
   grid with its variables as scalar locals (the equations translated element by element by
-  :mod:`sdmodel.engine.compiler.scalar`), saving into a run-major ``(runs, columns, saved times)``
-  array; ``simulate_serial`` does the same in the calling thread (small batches, where
-  handing runs to other threads costs more than it saves).
+  :mod:`sdmodel.engine.compiler.scalar`; EXP, LN and the trigonometric functions by NumPy's own
+  routines, :mod:`sdmodel.engine.compiler.kernel_math`), saving into a run-major ``(runs,
+  columns, saved times)`` array; ``simulate_serial`` does the same in the calling thread (small
+  batches, where handing runs to other threads costs more than it saves). A DELAY FIXED keeps
+  its pipeline in the run's row of ``B``: the input of step ``i`` goes into slot ``i % k``, the
+  output is slot ``(i + 1) % k``, as in :func:`sdmodel.engine.compiler.functions.fixed_delay_step`.
 
 Modules are cached in ``cache_dir()/"numba"`` under the .mdl's hash, the compiler's fingerprint
 and the kind of run; numba caches their machine code next to them (``cache=True``), so a model
