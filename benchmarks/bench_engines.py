@@ -92,7 +92,11 @@ def pysimlin_per_run(path: Path, model: BatchModel, runs: int) -> tuple[float, f
         import simlin
     except ImportError:
         return None
-    sd = simlin.load(str(path))
+    try:
+        sd = simlin.load(str(path))
+    except Exception as err:  # a model pysimlin cannot read: no peer figure
+        print(f"pysimlin cannot load {path}: {str(err).splitlines()[0][:160]}")
+        return None
     names = set(sd.get_var_names())
     stocks = [model.identifier(s) for s in model.stocks]
     grid = model.time_grid()

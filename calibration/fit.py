@@ -116,9 +116,12 @@ def _run_lsq(problem: Problem, starts: np.ndarray, *, max_nfev: int,
     if pool.distributed and len(starts) > 1:
         done = pool.map(start_task, pool.share(problem), [(u0, max_nfev) for u0 in starts])
     else:
+        done = []
         bar = tqdm(starts, desc="least squares", unit="start", disable=not progress,
                    leave=False)
-        done = [start_task(problem, (u0, max_nfev)) for u0 in bar]
+        for u0 in bar:
+            done.append(start_task(problem, (u0, max_nfev)))
+            bar.set_postfix(best=f"{min(result.cost for result, _ in done):.4g}")
     problem.nfev += sum(used for _, used in done)
     best, rows = None, []
     for i, (u0, (result, used)) in enumerate(zip(starts, done, strict=True)):
