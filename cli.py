@@ -70,6 +70,20 @@ set_option = click.option(
     "--set", "set_values", multiple=True, metavar="NAME=VALUE", callback=_parse_sets,
     help="Set a model constant (Vensim name), after the scenario; repeatable.",
 )
+
+
+def scaleout_options(func: F) -> F:
+    """``--workers N`` and ``--scheduler ADDRESS``: run the job's shards on Dask."""
+    func = click.option(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="Run the work on the Dask cluster of this scheduler (tcp://host:8786); needs "
+             "pip install -e '.[dask]'.")(func)
+    return click.option(
+        "--workers", type=click.IntRange(min=1), default=None,
+        help="Run the work on a local Dask cluster of N worker processes (127.0.0.1); the "
+             "results are the same as without  [default: in this process]")(func)
+
+
 calibration_option = click.option(
     "--calibration", metavar="DIR|none", default=None,
     help="Calibrated constants to run with: a calibration output folder, or 'none' for the "
@@ -155,8 +169,9 @@ def main() -> None:
 @click.option("--until", metavar="YYYY-MM", default=None,
               help="Last month to simulate  [default: the model's final time]")
 @calibration_option
-@click.option("--engine", type=click.Choice(get_args(Engine)), default="batch",
-              show_default=True, help="The generated batch simulator, or PySD (the reference).")
+@click.option("--engine", type=click.Choice(get_args(Engine)), default=None,
+              help="The generated batch simulator's compiled (numba) or vectorised (numpy) "
+                   "backend, or PySD (the reference)  [default: numba when installed]")
 @out_option
 @force_option
 @lang_option
@@ -165,7 +180,7 @@ def main() -> None:
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
     set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
-    engine: Engine, out_dir: Path, force: bool, lang: Lang,
+    engine: Engine | None, out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
     from sdmodel.analysis.files import simulation_files, simulation_manifest
@@ -198,6 +213,7 @@ def simulate(
               help="Bootstrap refits for the intervals  [default: calibration.toml]")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Calibration file  [default: calibration/calibration.toml]")
+@scaleout_options
 @out_option
 @force_option
 @lang_option
@@ -206,17 +222,20 @@ def simulate(
 def calibrate(
     ctx: click.Context, model_path: Path | None, until: str | None, method: Method | None,
     seed: int | None, starts: int | None, bootstrap: int | None, config_path: Path | None,
-    out_dir: Path, force: bool, lang: Lang,
+    workers: int | None, scheduler: str | None, out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Fit the model to the observations; write parameters, fit report and figures to --out."""
     from calibration.command import calibrate as run_calibration
     from calibration.command import summary
     from calibration.files import calibration_files
+    from sdmodel.scaleout import open_pool
 
     check_out_dir(out_dir, force=force)  # fail before the search, not after it
-    result = run_calibration(until=until, method=method, seed=seed, starts=starts,
-                             bootstrap=bootstrap, config_path=config_path,
-                             model_path=model_path, progress=True, command=_command_line(ctx))
+    with open_pool(workers=workers, scheduler=scheduler) as pool:
+        result = run_calibration(until=until, method=method, seed=seed, starts=starts,
+                                 bootstrap=bootstrap, config_path=config_path,
+                                 model_path=model_path, progress=True,
+                                 command=_command_line(ctx), pool=pool)
     _write(out_dir, calibration_files(result, lang=lang), result.manifest, force=force)
     click.echo(summary(result, out_dir=out_dir), nl=False)
 
@@ -233,11 +252,13 @@ def calibrate(
 @click.option("--seed", type=int, default=None,
               help="Seed of the sample design  [default: drawn and recorded in the manifest]")
 @calibration_option
+@scaleout_options
 @click.pass_context
 @user_errors
 def compare(
     ctx: click.Context, scenarios: tuple[str, ...], model_path: Path | None, out_dir: Path,
     force: bool, lang: Lang, samples: int, seed: int | None, calibration: str | None,
+    workers: int | None, scheduler: str | None,
 ) -> None:
     """Run scenarios side by side with the calibrated parameters; write kpis.csv and figures.
 
@@ -246,11 +267,13 @@ def compare(
     """
     from sdmodel.analysis.compare import compare as run_comparison
     from sdmodel.analysis.files import comparison_files, comparison_manifest
+    from sdmodel.scaleout import open_pool
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
-    result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
-                            samples=samples, seed=seed)
+    with open_pool(workers=workers, scheduler=scheduler) as pool:
+        result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
+                                samples=samples, seed=seed, pool=pool)
     files = comparison_files(result, lang=lang)
     _write(out_dir, files, comparison_manifest(result, lang=lang, command=_command_line(ctx)),
            force=force)
@@ -273,6 +296,7 @@ def compare(
               help="Seed of the futures and the search  [default: the spec's, else drawn and "
               "recorded in the manifest]")
 @calibration_option
+@scaleout_options
 @out_option
 @force_option
 @lang_option
@@ -280,8 +304,8 @@ def compare(
 @user_errors
 def optimize(
     ctx: click.Context, spec: str, model_path: Path | None, max_evals: int | None,
-    futures: int | None, seed: int | None, calibration: str | None, out_dir: Path,
-    force: bool, lang: Lang,
+    futures: int | None, seed: int | None, calibration: str | None, workers: int | None,
+    scheduler: str | None, out_dir: Path, force: bool, lang: Lang,
 ) -> None:
     """Search the phased schedule and capacity funding of an optimisation spec.
 
@@ -291,10 +315,13 @@ def optimize(
     """
     from sdmodel.optimize.files import optimization_files, optimization_manifest, summary
     from sdmodel.optimize.run import optimize as run_optimization
+    from sdmodel.scaleout import open_pool
 
     check_out_dir(out_dir, force=force)  # fail before the search, not after it
-    result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
-                              model_path=model_path, calibration=calibration, progress=True)
+    with open_pool(workers=workers, scheduler=scheduler) as pool:
+        result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
+                                  model_path=model_path, calibration=calibration,
+                                  progress=True, pool=pool)
     files = optimization_files(result, lang=lang)
     _write(out_dir, files, optimization_manifest(result, lang=lang, command=_command_line(ctx)),
            force=force)

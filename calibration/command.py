@@ -32,6 +32,7 @@ from sdmodel.errors import AsielketenError
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.engine.model import ChainModel
     from sdmodel.figures.fit import Curve
+    from sdmodel.scaleout import Pool
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def calibrate(
     figures: bool = True,
     progress: bool = False,
     command: str = "asielketen calibrate",
+    pool: Pool | None = None,
 ) -> CalibrationResult:
     """Calibrate the model: fit, intervals, statistics, and the back-test with ``until``.
 
@@ -224,6 +226,9 @@ def calibrate(
         Show progress bars on stderr.
     command
         The command line, recorded in the manifest.
+    pool
+        Where the least-squares starts and the bootstrap chunks run
+        (:class:`sdmodel.scaleout.Pool`; default: in this process); the result is the same.
 
     Raises
     ------
@@ -243,6 +248,10 @@ def calibrate(
     inputs = prepare(config_path=config_path, observations_path=observations_path,
                      model_path=model_path, until=until, evaluator=evaluator)
     config, problem = inputs.config, inputs.problem
+    if pool is not None and pool.distributed and problem.evaluator.kind != "batch":
+        raise AsielketenError("--workers and --scheduler run the batch simulator on Dask; PySD "
+                              "models cannot be sent to workers: drop the option or use the "
+                              "batch evaluator")
     settings = config.fit
     method = method or settings.method
     seed = settings.seed if seed is None else seed
@@ -255,10 +264,10 @@ def calibrate(
 
     result = fit(problem, method=method, starts=starts, seed=seed, max_nfev=settings.max_nfev,
                  de_popsize=settings.de_popsize, de_maxiter=settings.de_maxiter,
-                 progress=progress)
+                 progress=progress, pool=pool)
     tick = time.perf_counter()
     iv = intervals(problem, result, replicates=bootstrap, seed=seed,
-                   confidence=settings.confidence, progress=progress)
+                   confidence=settings.confidence, progress=progress, pool=pool)
     timings["intervals"] = time.perf_counter() - tick
 
     objective = problem.objective

@@ -82,11 +82,12 @@ class BatchEvaluator:
     ) -> dict[str, np.ndarray]:
         data = {name: np.asarray(values, dtype=float) for name, values in params.items()}
         result = self.model.run(data, n=n, final_time=final_time,
-                                return_columns=list(variables), output="xarray")
+                                return_columns=list(variables), output="arrays")
         steps = len(time_grid(final_time, self.time_step))
         out: dict[str, np.ndarray] = {}
         for v in variables:
-            array = result[v].transpose("time", "run").to_numpy().astype(float)
+            # C order, as the objective's matrix products expect (their last bits depend on it)
+            array = np.ascontiguousarray(result[self.model.info(v)["name"]], dtype=float)
             if array.shape[0] < steps:
                 raise AsielketenError(
                     f"the batch simulator returned {array.shape[0]} time steps for '{v}', "

@@ -4,13 +4,15 @@
 fun, cost, success, message, nfev``) plus what the calibration needs next: the parameter names,
 the point in the unit box, the Jacobian there and a table of the starts. Starting points come
 from a scrambled Sobol sequence (:mod:`scipy.stats.qmc`) seeded by ``seed``, after the .mdl
-values; with the same seed and data the result is the same.
+values; with the same seed and data the result is the same, also when the starts run on a
+Dask cluster (:class:`sdmodel.scaleout.Pool`: one start per task, the problem sent to each
+worker once).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ import pandas as pd
 from calibration.config import METHODS, Method
 from calibration.problem import Problem
 from sdmodel.errors import AsielketenError
+from sdmodel.scaleout import Pool
 
 
 @dataclass
@@ -96,23 +99,39 @@ def _least_squares(problem: Problem, u0: np.ndarray, *, max_nfev: int,
                          x_scale=1.0, max_nfev=max_nfev, ftol=1e-8, xtol=1e-8, gtol=1e-8)
 
 
+def start_task(problem: Problem, task: tuple[np.ndarray, int]) -> tuple[object, int]:
+    """One least-squares start ``(u0, max_nfev)``; returns scipy's result and the model runs it
+    took (counted on a copy, so tasks sharing a worker's problem do not mix their counts)."""
+    u0, max_nfev = task
+    local = replace(problem, nfev=0)
+    result = _least_squares(local, u0, max_nfev=max_nfev)
+    return result, local.nfev
+
+
 def _run_lsq(problem: Problem, starts: np.ndarray, *, max_nfev: int,
-             progress: bool) -> tuple[object, list[dict]]:
+             progress: bool, pool: Pool | None = None) -> tuple[object, list[dict]]:
     from tqdm.auto import tqdm
 
+    pool = pool or Pool()
+    if pool.distributed and len(starts) > 1:
+        done = pool.map(start_task, pool.share(problem), [(u0, max_nfev) for u0 in starts])
+    else:
+        done = []
+        bar = tqdm(starts, desc="least squares", unit="start", disable=not progress,
+                   leave=False)
+        for u0 in bar:
+            done.append(start_task(problem, (u0, max_nfev)))
+            bar.set_postfix(best=f"{min(result.cost for result, _ in done):.4g}")
+    problem.nfev += sum(used for _, used in done)
     best, rows = None, []
-    bar = tqdm(starts, desc="least squares", unit="start", disable=not progress, leave=False)
-    for i, u0 in enumerate(bar):
-        before = problem.nfev
-        result = _least_squares(problem, u0, max_nfev=max_nfev)
+    for i, (u0, (result, used)) in enumerate(zip(starts, done, strict=True)):
         rows.append({"start": i, "cost": float(result.cost), "success": bool(result.success),
-                     "nfev": problem.nfev - before,
+                     "nfev": used,
                      **dict(zip(problem.names, problem.to_theta(u0), strict=True)),
                      **{f"fitted {n}": v for n, v in
                         zip(problem.names, problem.to_theta(result.x), strict=True)}})
         if best is None or result.cost < best.cost:
             best = result
-        bar.set_postfix(best=f"{best.cost:.4g}")
     return best, rows
 
 
@@ -151,6 +170,7 @@ def fit(
     de_popsize: int = 8,
     de_maxiter: int = 60,
     progress: bool = False,
+    pool: Pool | None = None,
 ) -> FitResult:
     """Estimate the parameters of ``problem``.
 
@@ -173,7 +193,10 @@ def fit(
     de_popsize, de_maxiter
         Population size multiplier and number of generations for ``"de"``.
     progress
-        Show a tqdm progress bar (on stderr).
+        Show a tqdm progress bar (on stderr; in process only).
+    pool
+        Where the least-squares starts run (default: in this process); the result is the
+        same.
 
     Returns
     -------
@@ -192,7 +215,7 @@ def fit(
     nfev0 = problem.nfev
     points = start_points(problem, starts if method == "lsq" else 1, seed=seed)
     if method == "lsq":
-        best, rows = _run_lsq(problem, points, max_nfev=max_nfev, progress=progress)
+        best, rows = _run_lsq(problem, points, max_nfev=max_nfev, progress=progress, pool=pool)
         extra: dict = {}
     else:
         de = _run_de(problem, popsize=de_popsize, maxiter=de_maxiter, seed=seed, x0=points[0],

@@ -4,7 +4,9 @@
   error at random (Rademacher weights), which keeps each row's size of misfit, and refits all
   replicates together with a batched, bound-constrained Levenberg-Marquardt search that starts
   at the estimate. Each iteration evaluates the Jacobians of all replicates in one batch of
-  ``B * (P + 1)`` runs. The interval is the percentile interval of the refitted values.
+  ``B * (P + 1)`` runs. The interval is the percentile interval of the refitted values. The
+  signs are drawn at once; the replicates are refitted in chunks (in process or one chunk per
+  task on a Dask cluster, :class:`sdmodel.scaleout.Pool`, with the same result).
 - **Wald** (for comparison): ``s^2 (J'J)^-1`` at the estimate, with ``s^2 = 2 cost / (n - P)``.
 - **Identification**: the share of each parameter's Fisher information (``sum J_ij^2``) that
   comes from each observed series, and pairs of parameters whose estimates are strongly
@@ -13,13 +15,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from calibration.fit import FitResult
 from calibration.problem import Problem
+from sdmodel.scaleout import Pool, shards
 
 AT_BOUND = 0.01  # within 1% of the range from a bound
 
@@ -105,24 +108,44 @@ def _lm_refit(problem: Problem, start: np.ndarray, offsets: np.ndarray, *, itera
     return units, cost
 
 
+def refit_task(shared: tuple[Problem, np.ndarray, int], offsets: np.ndarray
+               ) -> tuple[np.ndarray, int]:
+    """Refit one chunk of replicates (``offsets`` rows x chunk) from the estimate; returns the
+    unit-box points and the model runs it took (on a worker's copy on a Dask cluster)."""
+    problem, start, iterations = shared
+    local = replace(problem, nfev=0)  # tasks sharing a worker's problem keep their own count
+    units, _ = _lm_refit(local, start, offsets, iterations=iterations)
+    return units, local.nfev
+
+
 def bootstrap(problem: Problem, result: FitResult, *, replicates: int, seed: int | None,
-              iterations: int = 20, chunk: int = 50, progress: bool = False) -> np.ndarray:
-    """Return ``(B, P)`` parameter values refitted to wild-bootstrap data (see module doc)."""
+              iterations: int = 20, chunk: int = 50, progress: bool = False,
+              pool: Pool | None = None) -> np.ndarray:
+    """Return ``(B, P)`` parameter values refitted to wild-bootstrap data (see module doc).
+
+    The refits of a chunk stop together (when every one's damping has grown too large), so the
+    chunks are the same whether they run here or on ``pool``.
+    """
     from tqdm.auto import tqdm
 
+    pool = pool or Pool()
     errors = problem.errors(result.unit[None, :])[:, 0]
     rng = np.random.default_rng(seed)
     signs = rng.choice([-1.0, 1.0], size=(len(errors), replicates))
     offsets = (signs - 1.0) * errors[:, None]
-    out = []
-    bar = tqdm(total=replicates, desc="bootstrap", unit="refit", disable=not progress,
-               leave=False)
-    for lo in range(0, replicates, chunk):
-        units, _ = _lm_refit(problem, result.unit, offsets[:, lo:lo + chunk],
-                             iterations=iterations)
-        out.append(units)
-        bar.update(units.shape[0])
-    bar.close()
+    pieces = [offsets[:, lo:hi] for lo, hi in shards(replicates, chunk)]
+    if pool.distributed and len(pieces) > 1:
+        done = pool.map(refit_task, pool.share((problem, result.unit, iterations)), pieces)
+    else:
+        done = []
+        bar = tqdm(total=replicates, desc="bootstrap", unit="refit", disable=not progress,
+                   leave=False)
+        for piece in pieces:
+            done.append(refit_task((problem, result.unit, iterations), piece))
+            bar.update(piece.shape[1])
+        bar.close()
+    problem.nfev += sum(used for _, used in done)
+    out = [units for units, _ in done]
     return problem.to_theta(np.concatenate(out)) if out else np.empty((0, len(result.x)))
 
 
@@ -138,7 +161,8 @@ def _theta_derivative(problem: Problem, unit: np.ndarray) -> np.ndarray:
 
 
 def intervals(problem: Problem, result: FitResult, *, replicates: int, seed: int | None,
-              confidence: float = 0.95, progress: bool = False) -> Intervals:
+              confidence: float = 0.95, progress: bool = False,
+              pool: Pool | None = None) -> Intervals:
     """Compute bootstrap and Wald intervals and the identification tables for ``result``.
 
     Parameters
@@ -155,6 +179,8 @@ def intervals(problem: Problem, result: FitResult, *, replicates: int, seed: int
         Level of the intervals (e.g. 0.95).
     progress
         Show a tqdm progress bar.
+    pool
+        Where the bootstrap refits run (default: in this process); the result is the same.
     """
     from scipy.stats import norm
 
@@ -170,7 +196,8 @@ def intervals(problem: Problem, result: FitResult, *, replicates: int, seed: int
     wald_low = problem.to_theta(np.clip(result.unit - z * sd_u, 0, 1))
     wald_high = problem.to_theta(np.clip(result.unit + z * sd_u, 0, 1))
 
-    reps = (bootstrap(problem, result, replicates=replicates, seed=seed, progress=progress)
+    reps = (bootstrap(problem, result, replicates=replicates, seed=seed, progress=progress,
+                      pool=pool)
             if replicates > 0 else np.empty((0, len(names))))
     alpha = (1.0 - confidence) / 2.0
     if len(reps):

@@ -3,9 +3,10 @@
 :func:`prepare` loads the model once: PySD for names, ranges, comments and the reference runs,
 the compiled batch simulator for running, and the calibrated constants every run starts from
 (:class:`Session`). :func:`run_scenarios` runs any number of scenarios on it and returns their
-monthly KPIs: as one vectorised batch run (``engine="batch"``, the default), or one PySD run
-each (``engine="pysd"``, the reference; ``tests/scenarios/test_measures.py`` checks that both
-agree). Every job (simulate, compare, uncertainty, optimize, briefing) starts here.
+monthly KPIs: as one batch run (``engine="numba"`` or ``"numpy"``, the batch simulator's
+backends; the fastest installed by default), or one PySD run each (``engine="pysd"``, the
+reference; ``tests/scenarios/test_measures.py`` checks that they agree). Every job (simulate,
+compare, uncertainty, optimize, briefing) starts here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from sdmodel.calendar import time_grid
 from sdmodel.data.fitted import Calibration, calibrated_constants
-from sdmodel.engine import Engine
+from sdmodel.engine import Backend, Engine
 from sdmodel.errors import AsielketenError
 from sdmodel.scenarios.inputs import scenario_series
 
@@ -37,10 +38,15 @@ ENGINES: tuple[str, ...] = get_args(Engine)
 class Session:
     """A model loaded once, with the constants its runs start from.
 
+    A session pickles without its PySD model (PySD models cannot be pickled): unpickled, e.g.
+    on a Dask worker, its ``model`` is ``None``; what batch runs need (the batch simulator, the
+    constants and the limits) travels.
+
     Attributes
     ----------
     model
-        The PySD model (names, ranges, comments; the reference runs).
+        The PySD model (names, ranges, comments; the reference runs); ``None`` in an unpickled
+        session.
     batch
         The compiled batch simulator of the same .mdl.
     calibration
@@ -60,6 +66,9 @@ class Session:
     def base(self, scenario: Scenario) -> dict[str, float]:
         """Constants of a scenario without its measures: defaults, calibration, then [set]."""
         return {**self.defaults, **self.calibration.values, **scenario.overrides}
+
+    def __reduce__(self) -> tuple:
+        return Session, (None, self.batch, self.calibration, self.defaults, self.limits)
 
 
 def prepare(model_path: Path | str | None = None, *, calibration: str | None = None) -> Session:
@@ -92,8 +101,8 @@ def prepare(model_path: Path | str | None = None, *, calibration: str | None = N
     return Session(model, batch, fitted, constants, model.limits())
 
 
-def run_scenarios(scenarios: Sequence[Scenario], session: Session, *, engine: Engine = "batch"
-                  ) -> dict[str, pd.DataFrame]:
+def run_scenarios(scenarios: Sequence[Scenario], session: Session, *,
+                  engine: Engine | None = None) -> dict[str, pd.DataFrame]:
     """Run scenarios and return their monthly KPIs.
 
     Parameters
@@ -103,8 +112,9 @@ def run_scenarios(scenarios: Sequence[Scenario], session: Session, *, engine: En
     session
         From :func:`prepare`.
     engine
-        ``"batch"`` (all scenarios in one vectorised run) or ``"pysd"`` (one PySD run each, the
-        reference implementation).
+        ``"numba"`` or ``"numpy"`` (all scenarios in one batch run; ``None``: the fastest
+        installed, :func:`sdmodel.engine.batch.fastest_backend`) or ``"pysd"`` (one PySD run
+        each, the reference implementation).
 
     Returns
     -------
@@ -120,16 +130,17 @@ def run_scenarios(scenarios: Sequence[Scenario], session: Session, *, engine: En
     if len(set(names)) != len(names):
         raise AsielketenError(f"scenario names must differ, got {', '.join(names)}; "
                               "give each scenario file its own name")
-    if engine not in ENGINES:
+    if engine is not None and engine not in ENGINES:
         raise AsielketenError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
     if engine == "pysd":
         return {s.name: run_scenario_pysd(session.model, s,
                                           {**session.calibration.values, **s.overrides})
                 for s in scenarios}
-    return _run_batch(scenarios, session)
+    return _run_batch(scenarios, session, engine)
 
 
-def _run_batch(scenarios: Sequence[Scenario], session: Session) -> dict[str, pd.DataFrame]:
+def _run_batch(scenarios: Sequence[Scenario], session: Session, engine: Backend | None
+               ) -> dict[str, pd.DataFrame]:
     from sdmodel.engine.batch_kpis import run_monthly, to_frames
 
     times = session.batch.time_grid()
@@ -146,7 +157,7 @@ def _run_batch(scenarios: Sequence[Scenario], session: Session) -> dict[str, pd.
             s.get(name, np.full(len(times), b.get(name, np.nan)))
             for s, b in zip(series, bases, strict=True)
         ])
-    monthly = run_monthly(session.batch, params, n=n)
+    monthly = run_monthly(session.batch, params, n=n, engine=engine)
     return to_frames(monthly, [s.name for s in scenarios])
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sdmodel.analysis.uncertainty import Uncertainty
+    from sdmodel.scaleout import Pool
     from sdmodel.scenarios.scenario import Scenario
 
 TABLE_COLUMNS: dict[str, str] = {
@@ -152,9 +153,10 @@ def compare(
     model_path: Path | str | None = None,
     calibration: str | None = None,
     session: Session | None = None,
-    engine: Engine = "batch",
+    engine: Engine | None = None,
     samples: int = 0,
     seed: int | None = None,
+    pool: Pool | None = None,
 ) -> Comparison:
     """Load scenarios by name or file, run them with the calibrated parameters, summarise them.
 
@@ -170,12 +172,16 @@ def compare(
     session
         A prepared model (see :func:`sdmodel.runs.prepare`), to reuse across calls.
     engine
-        ``"batch"`` or ``"pysd"`` (see :func:`sdmodel.runs.run_scenarios`).
+        ``"numba"``, ``"numpy"`` or ``"pysd"``; ``None``: the fastest batch backend (see
+        :func:`sdmodel.runs.run_scenarios`).
     samples
         Latin-hypercube samples of the assumptions per scenario for uncertainty bands
         (:func:`sdmodel.analysis.uncertainty.run_uncertainty`); 0 for none.
     seed
         Seed of the sample design; ``None`` draws one (recorded in the bands).
+    pool
+        Where the samples run (:class:`sdmodel.scaleout.Pool`; default: in this process); the
+        bands are the same.
 
     Raises
     ------
@@ -194,7 +200,7 @@ def compare(
     if samples:
         from sdmodel.analysis.uncertainty import run_uncertainty
 
-        bands = run_uncertainty(loaded, session, samples=samples, seed=seed)
+        bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
                       bands)
 

@@ -1,7 +1,8 @@
 """One scenario run for ``asielketen simulate``: calibration, scenario and ``--set`` values.
 
-The batch simulator runs it by default; ``engine="pysd"`` runs the reference implementation.
-Both give the same monthly KPIs (``tests/scenarios/test_measures.py`` checks the engines agree).
+The batch simulator runs it by default (its fastest installed backend); ``engine="pysd"`` runs
+the reference implementation. All give the same monthly KPIs
+(``tests/scenarios/test_measures.py`` checks the engines agree).
 :func:`sdmodel.analysis.files.simulation_files` turns the result into the output folder.
 """
 
@@ -37,14 +38,14 @@ class Simulation:
     until
         The last month asked for (``YYYY-MM``), or ``None`` for the model's final time.
     engine
-        The simulator that ran it.
+        The simulator that ran it (a batch backend by name, or ``"pysd"``).
     """
 
     results: pd.DataFrame
     scenario: Scenario
     session: Session
-    until: str | None = None
-    engine: Engine = "batch"
+    until: str | None
+    engine: Engine
 
 
 def simulate(
@@ -54,7 +55,7 @@ def simulate(
     set_values: Iterable[tuple[str, float]] = (),
     calibration: str | None = None,
     until: str | None = None,
-    engine: Engine = "batch",
+    engine: Engine | None = None,
 ) -> Simulation:
     """Run one scenario with the calibrated constants.
 
@@ -71,16 +72,19 @@ def simulate(
     until
         Last month reported, ``YYYY-MM``.
     engine
-        ``"batch"`` or ``"pysd"``.
+        ``"numba"``, ``"numpy"`` or ``"pysd"``; ``None``: the fastest installed batch backend
+        (:func:`sdmodel.engine.batch.fastest_backend`).
 
     Raises
     ------
     AsielketenError
         For a model, scenario or ``--set`` value that does not load, or ``until`` outside the run.
     """
+    from sdmodel.engine.batch import fastest_backend
     from sdmodel.runs import prepare, run_scenarios
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
+    engine = engine or fastest_backend()
     session = prepare(model_path, calibration=calibration)
     last_month = session.model.last_month(until)
     chosen = load_scenario(scenario, model=session.model)

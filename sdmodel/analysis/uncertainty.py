@@ -16,7 +16,9 @@ What is sampled (:func:`uncertain_parameters`), each uniformly over its range:
 
 The same design (common random numbers) is used for every scenario, so differences between
 scenarios are not sampling noise. :func:`run_uncertainty` returns quantile bands per month and
-quantiles of the summary KPIs.
+quantiles of the summary KPIs. The design is drawn whole, in the calling process; its rows are
+then run in shards of :data:`sdmodel.scaleout.SHARD_RUNS` samples, in process or on a Dask
+cluster (:class:`sdmodel.scaleout.Pool`), with the same bytes either way.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sdmodel.names import (
     INFLOW_BAND_VARIABLE,
 )
 from sdmodel.runs import Session
+from sdmodel.scaleout import SHARD_RUNS, Pool, shards
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import measure_variables
 from sdmodel.scenarios.tables import POLICY_MARKERS
@@ -205,6 +208,8 @@ def run_uncertainty(
     samples: int,
     seed: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    pool: Pool | None = None,
+    shard_runs: int = SHARD_RUNS,
 ) -> Uncertainty:
     """Sample the assumptions and run every scenario for every sample in the batch simulator.
 
@@ -220,6 +225,10 @@ def run_uncertainty(
         Seed of the design; ``None`` draws one (recorded in the result).
     chunk_size
         Runs per batch call (memory: about 50 time series x 1,057 steps x 8 bytes per run).
+    pool
+        Where the shards run (default: in this process); the result is the same.
+    shard_runs
+        Samples per shard.
 
     Raises
     ------
@@ -234,14 +243,15 @@ def run_uncertainty(
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     params = uncertain_parameters(scenarios, session)
     design = latin_hypercube(params, samples, seed=seed)
-    draws = bootstrap_draws(session)
     kpis = sorted({k for ks in BAND_SERIES.values() for k in ks} | set(SUMMARY_KPIS))
+    pool = pool or Pool()
+    shared = pool.share(Ensemble(session, tuple(params), bootstrap_draws(session), tuple(kpis),
+                                 max(int(chunk_size), 1)))
+    pieces = [(s, design.iloc[lo:hi]) for s in scenarios for lo, hi in shards(samples, shard_runs)]
+    results = iter(pool.map(run_shard, shared, pieces))
     band_rows, summary_rows = [], []
     for scenario in scenarios:
-        parts = [
-            _run_chunk(scenario, session, params, design.iloc[lo:lo + chunk_size], draws, kpis)
-            for lo in range(0, samples, max(int(chunk_size), 1))
-        ]
+        parts = [next(results) for _ in shards(samples, shard_runs)]
         monthly = {k: np.concatenate([p[k] for p in parts], axis=1) for k in kpis}
         band_rows.append(_bands(scenario.name, monthly))
         summary_rows.append(_summary(scenario, monthly))
@@ -295,6 +305,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     draws
         The calibration's bootstrap refits (:func:`bootstrap_draws`), or None.
     """
+    from sdmodel.engine.batch import series_order
+
     n = len(design)
     times = session.batch.time_grid()
     base: dict[str, float | np.ndarray] = dict(session.base(scenario))
@@ -314,7 +326,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     for p in params:
         if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
             values = np.where(np.isnan(design[p.name]), base[p.name], design[p.name])
-            series[p.name] = np.where(future, values[None, :], base[p.name])
+            series[p.name] = np.array(np.where(future, values[None, :], base[p.name]),
+                                      order=series_order())
     settings = {m.measure.name: m for m in scenario.active_measures}
     effects = {}
     for p in params:
@@ -325,6 +338,41 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
                 sampled = np.where(np.isnan(sampled), settings[measure].value(key), sampled)
             effects[(measure, key)] = sampled
     return FutureInputs(base, constants, series, effects)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """What every shard of the bands reads (sent to each Dask worker once).
+
+    Attributes
+    ----------
+    session
+        The batch simulator and the constants (pickled without the PySD model).
+    params
+        The sampled quantities (the design's columns).
+    draws
+        The calibration's bootstrap refits, or None.
+    kpis
+        The monthly KPIs the bands and the summary need.
+    chunk_size
+        Runs per batch call.
+    """
+
+    session: Session
+    params: tuple[Uncertain, ...]
+    draws: pd.DataFrame | None
+    kpis: tuple[str, ...]
+    chunk_size: int
+
+
+def run_shard(ensemble: Ensemble, piece: tuple[Scenario, pd.DataFrame]
+              ) -> dict[str, np.ndarray]:
+    """Monthly KPIs ``(months, rows)`` of one scenario for a slice of the design's rows."""
+    scenario, design = piece
+    parts = [_run_chunk(scenario, ensemble.session, ensemble.params,
+                        design.iloc[lo:hi], ensemble.draws, ensemble.kpis)
+             for lo, hi in shards(len(design), ensemble.chunk_size)]
+    return {k: np.concatenate([p[k] for p in parts], axis=1) for k in ensemble.kpis}
 
 
 def _run_chunk(scenario: Scenario, session: Session, params: Sequence[Uncertain],

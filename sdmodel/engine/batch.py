@@ -1,4 +1,4 @@
-"""Run many parameter sets of a Vensim model at once with the compiled NumPy simulator.
+"""Run many parameter sets of a Vensim model at once with a simulator compiled from the .mdl.
 
 >>> model = BatchModel.from_mdl("models/asielketen.mdl")            # doctest: +SKIP
 >>> ds = model.run({"regular COA capacity": np.linspace(2e4, 6e4, 1000)},
@@ -7,21 +7,28 @@
 Results equal PySD's (same Euler scheme, grid and functions; see
 :mod:`sdmodel.engine.compiler.compile`).
 Every variable is an array over the runs; time series inputs are arrays over (time, run).
+Two backends run the same generated equations: ``"numba"`` (a compiled kernel, one run per
+thread, :mod:`sdmodel.engine.compiler.kernel` run by :mod:`sdmodel.engine.batch_numba`; the default
+when numba is installed) and ``"numpy"`` (vectorised over the runs,
+:mod:`sdmodel.engine.compiler.codegen`; the reference and the fallback).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdmodel.engine import Backend
 from sdmodel.engine.compiler.codegen import variant_module
-from sdmodel.engine.compiler.compile import compile_mdl
+from sdmodel.engine.compiler.compile import compile_mdl, module_from_spec
 from sdmodel.engine.compiler.runtime import (
     RPREC,
     Inputs,
@@ -33,11 +40,41 @@ from sdmodel.engine.compiler.runtime import (
 )
 from sdmodel.errors import UnknownVariableError, did_you_mean
 
-__all__ = ["BatchModel", "ParamValue", "ParameterError"]
+__all__ = ["BACKENDS", "Backend", "BatchModel", "ParamValue", "ParameterError", "fastest_backend",
+           "series_order"]
 
 ParamValue = float | np.ndarray | pd.Series | pd.DataFrame | xr.DataArray
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+
+
+def fastest_backend() -> Backend:
+    """``"numba"`` when numba can be imported, else ``"numpy"``."""
+    from sdmodel.engine.batch_numba import available
+
+    return "numba" if available() else "numpy"
+
+
+def series_order() -> Literal["C", "F"]:
+    """The memory order of ``(T, n)`` time series inputs that the default backend reads best.
+
+    ``"F"`` (each run's series contiguous) for numba, which then reads them without a copy;
+    ``"C"`` (each time step's values contiguous) for NumPy. Either order gives the same results.
+    """
+    return "F" if fastest_backend() == "numba" else "C"
+
 
 DEFAULT_CHUNK = 8192  # runs per pass: keeps the working set of one time step in cache
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(initial: float, final: float, dt: float) -> np.ndarray:
+    """:func:`integration_times`, remembered (its Python loop is slow next to a small run)."""
+    return integration_times(initial, final, dt)
+
+
+def _unpickle(spec: dict, engine: Backend | None) -> BatchModel:
+    """Rebuild a pickled :class:`BatchModel` (see its docstring)."""
+    return BatchModel(module_from_spec(spec), source=Path(spec["source"]), engine=engine)
 
 
 def _clean(name: str) -> str:
@@ -48,10 +85,17 @@ class BatchModel:
     """A compiled Vensim model that simulates ``n`` parameter sets in one vectorised pass.
 
     Build it with :meth:`from_mdl`. Names are the Vensim names as written in the .mdl; PySD's
-    Python names and case/underscore variants are accepted too.
+    Python names and case/underscore variants are accepted too. ``engine`` is the backend
+    :meth:`run` uses when it is not given one (``None``: :func:`fastest_backend`).
+
+    A model pickles as its spec (plain data, about 100 kB for the project's model): unpickled,
+    e.g. on a Dask worker, it is rebuilt from the compiled simulator in the cache (generated
+    there from the spec if missing); the numba kernels come from their own disk cache.
     """
 
-    def __init__(self, module: ModuleType, *, source: Path | None = None) -> None:
+    def __init__(self, module: ModuleType, *, source: Path | None = None,
+                 engine: Backend | None = None) -> None:
+        self.engine = engine
         self._spec = dict(module.SPEC, source=str(source or module.SPEC["source"]))
         self._default = module
         self._vars = self._spec["vars"]
@@ -60,16 +104,21 @@ class BatchModel:
             for key in (ident, info["name"], _clean(info["name"])):
                 self._names.setdefault(key, ident)
 
+    def __reduce__(self) -> tuple:
+        return _unpickle, (self._spec, self.engine)
+
     @classmethod
-    def from_mdl(cls, path: str | Path, *, recompile: bool = False) -> BatchModel:
-        """Compile (or load from the cache) the Vensim model at ``path``.
+    def from_mdl(cls, path: str | Path, *, recompile: bool = False,
+                 engine: Backend | None = None) -> BatchModel:
+        """Compile (or load from the cache) the Vensim model at ``path``; ``engine`` is the
+        default backend of :meth:`run`.
 
         Raises
         ------
         ModelFileError
             If the file is missing, cannot be parsed or uses an unsupported function.
         """
-        return cls(compile_mdl(Path(path), force=recompile), source=Path(path))
+        return cls(compile_mdl(Path(path), force=recompile), source=Path(path), engine=engine)
 
     # -- introspection -----------------------------------------------------------------------
     @property
@@ -142,14 +191,15 @@ class BatchModel:
         if final < c["initial_time"]:
             raise ParameterError(f"final_time {final} is before INITIAL TIME "
                                  f"{c['initial_time']}; give a later final time")
-        return integration_times(c["initial_time"], final, c["time_step"])
+        return _grid(c["initial_time"], final, c["time_step"]).copy()
 
     # -- running -----------------------------------------------------------------------------
     def run(self, params: Mapping[str, ParamValue] | None = None, *, n: int | None = None,
             final_time: float | None = None, return_columns: Sequence[str] | None = None,
             return_timestamps: Sequence[float] | None = None, saveper: float | None = None,
             accumulate: Sequence[str] | None = None, output: str = "xarray",
-            chunk_size: int = DEFAULT_CHUNK, workers: int = 1) -> xr.Dataset | pd.DataFrame:
+            chunk_size: int = DEFAULT_CHUNK, workers: int | None = None,
+            engine: Backend | None = None) -> xr.Dataset | pd.DataFrame | dict[str, np.ndarray]:
         """Simulate ``n`` runs at once.
 
         Parameters
@@ -185,12 +235,21 @@ class BatchModel:
         output
             ``"xarray"``: a Dataset with dims (time, [subscripts], run) and variables named by
             their Vensim names; ``"frame"``: a DataFrame with columns run, time and one per
-            variable (subscripted ones flattened as ``name[element]``).
+            variable (subscripted ones flattened as ``name[element]``); ``"arrays"``: the
+            Dataset's arrays without the Dataset (name -> array over (time, [subscripts],
+            run)), for callers that run many small batches.
         chunk_size
             Runs simulated per pass (memory/cache trade-off; the result does not change).
         workers
-            Threads that simulate chunks in parallel (NumPy releases the GIL in its loops);
-            useful with more than one chunk and free cores. The result does not change.
+            Threads: for ``"numpy"`` the chunks simulated in parallel (default 1; NumPy
+            releases the GIL in its loops), for ``"numba"`` the runs (default: all cores).
+            The result does not change.
+        engine
+            ``"numba"`` or ``"numpy"``; default the model's ``engine``, else
+            :func:`fastest_backend`. Both give the same bits, EXP, LN and the trigonometric
+            functions included (the kernel calls NumPy's own routines,
+            :mod:`sdmodel.engine.compiler.kernel_math`), except TANH and POWER with an exponent
+            other than 2, 0.5, 1, 0 or -1, which may differ in the last bits.
 
         Raises
         ------
@@ -199,8 +258,11 @@ class BatchModel:
         ParameterError
             For values of the wrong shape, control variables, or bad options.
         """
-        if output not in ("xarray", "frame"):
-            raise ParameterError(f"output={output!r}; use 'xarray' or 'frame'")
+        if output not in ("xarray", "frame", "arrays"):
+            raise ParameterError(f"output={output!r}; use 'xarray', 'frame' or 'arrays'")
+        engine = engine or self.engine or fastest_backend()
+        if engine not in BACKENDS:
+            raise ParameterError(f"engine={engine!r}; use one of {', '.join(BACKENDS)}")
         c = self._spec["control"]
         if final_time is None and return_timestamps is not None and len(return_timestamps):
             final_time = float(np.max(return_timestamps))
@@ -224,13 +286,24 @@ class BatchModel:
         for ident in acc:
             if self._vars[ident]["kind"] == "lookup":
                 raise ParameterError(f"'{self._vars[ident]['name']}' is a lookup table")
+        chunk = max(int(chunk_size), 1)
+        if engine == "numba":
+            from sdmodel.engine import batch_numba
+            from sdmodel.engine.compiler.kernel import numba_module
+
+            module = numba_module(self._spec, modes=inputs.modes, capture=capture,
+                                  accumulate=acc)
+            data = batch_numba.simulate(module, inputs, ctl, times, save_pos, n, chunk,
+                                        shapes=self._shape, part=self._part,
+                                        source=str(self.source), threads=workers)
+            return self._format(data, capture, acc, saved, n, output)
         module = (self._default if not inputs.modes and not acc
                   and set(capture) == set(self._default.CAPTURE_DYNAMIC
                                           + self._default.CAPTURE_CONST)
                   else variant_module(self._spec, modes=inputs.modes, capture=capture,
                                       accumulate=acc))
-        data = self._simulate(module, inputs, ctl, times, save_pos, n, max(int(chunk_size), 1),
-                              int(workers))
+        data = self._simulate(module, inputs, ctl, times, save_pos, n, chunk,
+                              1 if workers is None else int(workers))
         return self._format(data, capture, acc, saved, n, output)
 
     def _inputs(self, params: Mapping[str, ParamValue] | None, times: np.ndarray,
@@ -278,11 +351,10 @@ class BatchModel:
 
         def one_chunk(lo: int) -> None:
             hi = min(lo + chunk, n)
-            part = {}
-            for store in ("P", "S", "L"):
-                part[store] = {
-                    k: self._slice(v, lo, hi) if f"{store}:{k}" in inputs.per_run else v
-                    for k, v in getattr(inputs, store).items()}
+            part = self._part(inputs, lo, hi)
+            # series stored run by run (for the numba backend) are read here one time step at
+            # a time: a C-order copy per chunk is much cheaper than strided reads at each step
+            part["S"] = {k: np.ascontiguousarray(v) for k, v in part["S"].items()}
             const_out: dict = {}
             module.simulate(part["P"], part["S"], part["L"], ctl, times_list, pos_list, hi - lo,
                             {x: a[..., lo:hi] for x, a in out.items()},
@@ -299,6 +371,12 @@ class BatchModel:
                 one_chunk(lo)
         return {"out": out, "acc": acc, "const": consts}
 
+    def _part(self, inputs: Inputs, lo: int, hi: int) -> dict[str, dict]:
+        """The inputs ``P``, ``S`` and ``L`` of runs ``lo:hi``."""
+        return {store: {k: self._slice(v, lo, hi) if f"{store}:{k}" in inputs.per_run else v
+                        for k, v in getattr(inputs, store).items()}
+                for store in ("P", "S", "L")}
+
     @staticmethod
     def _slice(value: object, lo: int, hi: int) -> object:
         if isinstance(value, tuple):  # lookup table (xs, ys per run)
@@ -306,7 +384,7 @@ class BatchModel:
         return value[..., lo:hi]
 
     def _format(self, data: dict, capture: list[str], acc: list[str], saved: np.ndarray,
-                n: int, output: str) -> xr.Dataset | pd.DataFrame:
+                n: int, output: str) -> xr.Dataset | pd.DataFrame | dict[str, np.ndarray]:
         dt = self._spec["control"]["time_step"]
         time = np.round(saved, -int(np.log10(dt * RPREC)))
         arrays: dict[str, tuple[list[str], np.ndarray]] = {}
@@ -321,16 +399,17 @@ class BatchModel:
         for ident in acc:
             info = self._vars[ident]
             arrays[info["name"] + " (accumulated)"] = (info["dims"], data["acc"][ident])
+        if output == "arrays":
+            return {name: arr for name, (_, arr) in arrays.items()}
         if output == "frame":
             return self._frame(arrays, time, n)
         coords = {"time": time, "run": np.arange(n)}
         for dims, _ in arrays.values():
             coords.update({d: self._spec["subscripts"][d] for d in dims})
-        ds = xr.Dataset({name: (["time", *dims, "run"], arr)
+        attrs = {self._vars[i]["name"]: {"units": self._vars[i]["units"],
+                                         "doc": self._vars[i]["doc"]} for i in capture}
+        ds = xr.Dataset({name: xr.Variable(["time", *dims, "run"], arr, attrs.get(name))
                          for name, (dims, arr) in arrays.items()}, coords=coords)
-        for ident in capture:
-            info = self._vars[ident]
-            ds[info["name"]].attrs.update(units=info["units"], doc=info["doc"])
         ds.attrs.update(source=str(self.source), time_step=dt)
         return ds
 

@@ -20,6 +20,7 @@ from sdmodel.names import KPIS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from sdmodel.engine import Backend
     from sdmodel.engine.batch import BatchModel
 
 
@@ -36,6 +37,7 @@ def run_monthly(
     n: int,
     kpis: Sequence[str] | None = None,
     chunk_size: int | None = None,
+    engine: Backend | None = None,
 ) -> dict[str, np.ndarray]:
     """Run ``n`` parameter sets and return monthly KPIs.
 
@@ -52,6 +54,9 @@ def run_monthly(
         KPI names of :data:`sdmodel.names.KPIS` to return (default: all).
     chunk_size
         Runs simulated per pass (default: the simulator's).
+    engine
+        The batch backend (default: the model's, else the fastest installed; see
+        :func:`sdmodel.engine.batch.fastest_backend`).
 
     Returns
     -------
@@ -66,14 +71,14 @@ def run_monthly(
     times = month_starts(batch)
     options = {} if chunk_size is None else {"chunk_size": int(chunk_size)}
     ds = batch.run(dict(params), n=n, return_columns=stocks, return_timestamps=times,
-                   accumulate=summed, **options)
+                   accumulate=summed, engine=engine, output="arrays", **options)
     out: dict[str, np.ndarray] = {}
     for name, kpi in chosen.items():
         if kpi.aggregation == "stock":
-            values = ds[kpi.variable].to_numpy()[:-1]
+            values = ds[batch.info(kpi.variable)["name"]][:-1]
         else:  # accumulated over [t_(k-1), t_k): month k-1's total, read at month k
-            values = ds[f"{kpi.variable} (accumulated)"].to_numpy()[1:]
-        out[name] = values * kpi.scale
+            values = ds[f"{batch.info(kpi.variable)['name']} (accumulated)"][1:]
+        out[name] = values if kpi.scale == 1 else values * kpi.scale  # no copy when unscaled
     return out
 
 

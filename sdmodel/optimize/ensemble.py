@@ -6,10 +6,15 @@ simulator, only the KPIs the objective and constraints need). For each plan and 
 keeps what the search needs over the horizon (:class:`Metrics`): the total chain cost (the cost KPIs
 of :data:`sdmodel.names.COST_KPIS`) and the person-months above each threshold. Results are cached
 by decision vector, and every evaluated vector stays in the archive (for the Pareto sweep).
+
+On a Dask cluster (:class:`sdmodel.scaleout.Pool`) the plans of a call are split into shards of
+about :data:`sdmodel.scaleout.SHARD_RUNS` runs (plans x futures); the evaluator, with the futures'
+inputs, is sent to each worker once. The metrics are the same bytes either way.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ import numpy as np
 from sdmodel.errors import AsielketenError
 from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_SERIES_VARIABLE
 from sdmodel.optimize.outcomes import EXCEEDANCE, OUTCOMES, STATISTICS, Statistic
+from sdmodel.scaleout import SHARD_RUNS, Pool, Shared
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.optimize.problem import DecisionSpace, Futures
@@ -150,6 +156,10 @@ class Evaluator:
         The thresholds.
     chunk_runs
         Runs (plans x futures) per batch call.
+    pool
+        Where the shards of a call run (default: in this process).
+    shard_runs
+        Runs per shard on a Dask cluster (at least one plan).
 
     Raises
     ------
@@ -158,7 +168,8 @@ class Evaluator:
     """
 
     def __init__(self, session: Session, space: DecisionSpace, futures: Futures, *,
-                 horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500) -> None:
+                 horizon: tuple[float, float], limits: Limits, chunk_runs: int = 2500,
+                 pool: Pool | None = None, shard_runs: int = SHARD_RUNS) -> None:
         from sdmodel.engine.batch_kpis import month_starts
 
         self.session, self.space, self.futures, self.limits = session, space, futures, limits
@@ -169,6 +180,9 @@ class Evaluator:
                                   f"outside the model's run (months 0-{months - 1}); shorten "
                                   "the spec's horizon")
         self.plans_per_call = max(1, int(chunk_runs) // futures.n)
+        self.plans_per_shard = max(1, int(shard_runs) // futures.n)
+        self.pool = pool or Pool()
+        self._shared: Shared | None = None
         self.evaluations = 0
         self.simulations = 0
         self._times = session.batch.time_grid()
@@ -218,11 +232,28 @@ class Evaluator:
 
     def evaluate_plans(self, plans: Sequence[Scenario]) -> Metrics:
         """Metrics of plans (scenarios), each over every future (not cached)."""
+        self.evaluations += len(plans)
+        self.simulations += len(plans) * self.futures.n
+        if not self.pool.distributed or len(plans) <= self.plans_per_shard:
+            return self._metrics_here(plans)
+        if self._shared is None:
+            self._shared = self.pool.share(self)
+        pieces = [tuple(plans[lo:lo + self.plans_per_shard])
+                  for lo in range(0, len(plans), self.plans_per_shard)]
+        return Metrics.stack(self.pool.map(_shard_metrics, self._shared, pieces))
+
+    def _metrics_here(self, plans: Sequence[Scenario]) -> Metrics:
         parts = []
         for lo in range(0, len(plans), self.plans_per_call):
             chunk = plans[lo:lo + self.plans_per_call]
-            parts.append(self._metrics(self.monthly(chunk, self.kpis), len(chunk)))
-        return Metrics.stack(parts)
+            parts.append(self._metrics(self._monthly(chunk, self.kpis), len(chunk)))
+        return Metrics.stack(parts) if parts else Metrics.empty(self.futures.n)
+
+    def __getstate__(self) -> dict:
+        """What a Dask worker needs: no archive, input buffers, pool or cluster handle."""
+        state = dict(self.__dict__)
+        state.update(_buffer=None, _index={}, _xs=[], _rows=[], pool=Pool(), _shared=None)
+        return state
 
     def monthly(self, plans: Sequence[Scenario], kpis: Sequence[str]) -> dict[str, np.ndarray]:
         """Monthly KPIs of ``plans`` over every future, in one batch call.
@@ -236,38 +267,80 @@ class Evaluator:
         dict
             KPI -> ``(months, plans * futures)``; run ``p * F + f`` is plan ``p`` in future ``f``.
         """
+        self.evaluations += len(plans)
+        self.simulations += len(plans) * self.futures.n
+        return self._monthly(plans, kpis)
+
+    def _monthly(self, plans: Sequence[Scenario], kpis: Sequence[str]) -> dict[str, np.ndarray]:
         from sdmodel.engine.batch_kpis import run_monthly
-        from sdmodel.scenarios.inputs import scenario_series
 
         f, runs = self.futures.n, len(plans) * self.futures.n
         if len(plans) > self.plans_per_call:
             raise AsielketenError(f"at most {self.plans_per_call} plans per batch call")
         buffers = self._buffers()
         k0 = self._first_step
-        for p, plan in enumerate(plans):
-            series = scenario_series(plan, base=self.futures.base, times=self._times[k0:],
-                                     limits=self.session.limits,
-                                     effect_values=self.futures.effects, n=f)
-            unknown = set(series) - set(buffers)
-            if unknown:
-                raise AsielketenError(f"internal error: plan inputs {sorted(unknown)} have no "
-                                      "buffer")
-            for name in self._plan_inputs:
-                value = series.get(name)
-                buffers[name][k0:, p * f:(p + 1) * f] = (
-                    self._base_series(name)[k0:] if value is None else value)
+        written = self._write_plan_inputs(plans, buffers)
+        for name in self._plan_inputs:
+            target = buffers[name][k0:, :runs].view()
+            target.shape = (len(target), len(plans), f)  # a view: run p * F + f, no copy
+            changed = written.get(name, np.zeros(len(plans), dtype=bool))
+            if not changed.all():  # as those plans leave it: the futures' base
+                target[:, ~changed] = self._base_series(name)[k0:, None, :]
         params: dict[str, object] = {name: np.tile(values, len(plans))
                                      for name, values in self.futures.constants.items()}
         params.update({name: buffer[:, :runs] for name, buffer in buffers.items()})
-        self.evaluations += len(plans)
-        self.simulations += runs
         return run_monthly(self.session.batch, params, n=runs, kpis=list(kpis))
 
+    def _write_plan_inputs(self, plans: Sequence[Scenario], buffers: dict[str, np.ndarray]
+                           ) -> dict[str, np.ndarray]:
+        """Write each plan's inputs from the scenario period on into ``buffers``, all plans in
+        one pass (:func:`sdmodel.scenarios.inputs.plans_series`: the values of
+        :func:`sdmodel.scenarios.inputs.scenario_series`, to the bit).
+
+        Returns
+        -------
+        dict
+            Input -> ``(plans,)``: the plans whose values were written (the others leave the
+            input at its base, which the caller writes).
+        """
+        from sdmodel.scenarios.inputs import plans_series
+
+        f, k0 = self.futures.n, self._first_step
+        series = plans_series(plans, base=self.futures.base, times=self._times[k0:],
+                              limits=self.session.limits, effect_values=self.futures.effects,
+                              n=f)
+        unknown = set(series) - set(buffers)
+        if unknown:
+            raise AsielketenError(f"internal error: plan inputs {sorted(unknown)} have no "
+                                  "buffer")
+        written = {}
+        for name, (values, changed) in series.items():
+            if name in self.futures.series:
+                # scenario_series leaves out an input equal to its base, which varies here
+                start = np.atleast_1d(np.asarray(self.futures.base[name], dtype=float))
+                changed = changed & ~np.all(values == start, axis=(0, 2))
+            target = buffers[name][k0:, :len(plans) * f].view()
+            target.shape = (len(target), len(plans), f)  # a view: run p * F + f, no copy
+            if changed.all():
+                target[...] = values
+            elif changed.any():
+                target[:, changed] = values[:, changed]
+            written[name] = changed
+        return written
+
     def _buffers(self) -> dict[str, np.ndarray]:
-        """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values."""
+        """``(T, plans_per_call * F)`` input arrays, prefilled with every future's base values.
+
+        They are stored in the order the batch simulator reads best
+        (:func:`sdmodel.engine.batch.series_order`: run by run for numba).
+        """
+        from sdmodel.engine.batch import series_order
+
         if self._buffer is None:
             names = sorted(set(self.futures.series) | set(self._plan_inputs))
-            self._buffer = {name: np.tile(self._base_series(name), (1, self.plans_per_call))
+            self._buffer = {name: np.array(np.tile(self._base_series(name),
+                                                   (1, self.plans_per_call)),
+                                           order=series_order())
                             for name in names}
         return self._buffer
 
@@ -309,3 +382,11 @@ def plan_inputs(plan: Scenario) -> tuple[str, ...]:
     if plan.inflow_series:
         names.add(INFLOW_SERIES_VARIABLE)
     return tuple(sorted(names))
+
+
+def _shard_metrics(evaluator: Evaluator, plans: tuple[Scenario, ...]) -> Metrics:
+    """Metrics of one shard of plans, on a worker's copy of the evaluator (with input buffers
+    of its own, so tasks that share a worker's copy never write to the same buffers)."""
+    local = copy.copy(evaluator)
+    local._buffer = None
+    return local._metrics_here(plans)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.optimize.spec import OptimizeSpec
     from sdmodel.runs import Session
+    from sdmodel.scaleout import Pool
     from sdmodel.scenarios.scenario import Scenario
 
 __all__ = ["InfeasibleSpecError", "Optimization", "optimize"]
@@ -120,6 +121,7 @@ def optimize(
     calibration: str | None = None,
     session: Session | None = None,
     progress: bool = False,
+    pool: Pool | None = None,
 ) -> Optimization:
     """Find the phased schedule and capacity funding the spec asks for.
 
@@ -144,6 +146,9 @@ def optimize(
         A prepared model, to reuse across calls.
     progress
         Show progress bars (tqdm, on stderr).
+    pool
+        Where the plans x futures of each generation run (:class:`sdmodel.scaleout.Pool`;
+        default: in this process); the result is the same.
 
     Raises
     ------
@@ -171,7 +176,7 @@ def optimize(
                              count=count, bands=spec.futures.bands, seed=seeds[0])
     limits = _limits(spec, base)
     evaluator = Evaluator(session, space, ensemble, horizon=spec.horizon, limits=limits,
-                          chunk_runs=spec.search.chunk_runs)
+                          chunk_runs=spec.search.chunk_runs, pool=pool)
     goal = main_goal(spec, limits)
     check_feasible(evaluator, goal, source=str(spec.source or spec.name))
 

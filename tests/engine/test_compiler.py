@@ -2,7 +2,8 @@
 
 Each model under test is run by PySD (one run per parameter set, reloading the model between
 runs because PySD keeps parameters) and by the batch simulator (all sets in one call, as
-per-run arrays); every returned variable must agree to a relative 1e-9.
+per-run arrays; both its numba and NumPy backends); every returned variable must agree to a
+relative 1e-9.
 """
 
 from __future__ import annotations
@@ -81,9 +82,12 @@ def check_against_pysd(path: Path, n_random: int, seed: int = 1) -> None:
     params = random_params(model, n_random, seed)
     sets = [None] + [{k: float(v[i]) for k, v in params.items()} for i in range(n_random)]
     refs = pysd_runs(path, sets)
-    assert_same(model.run(output="frame").drop(columns="run"), refs[0], f"{path.name} default")
-    for i, got in enumerate(run_split(model, params, n_random)):
-        assert_same(got, refs[i + 1], f"{path.name} random set {i}")
+    for engine in ("numba", "numpy"):  # both backends of the batch simulator
+        label = f"{path.name} {engine}"
+        assert_same(model.run(output="frame", engine=engine).drop(columns="run"), refs[0],
+                    f"{label} default")
+        for i, got in enumerate(run_split(model, params, n_random, engine=engine)):
+            assert_same(got, refs[i + 1], f"{label} random set {i}")
 
 
 @pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)

@@ -368,3 +368,59 @@ def test_border_procedure_at_its_default_changes_no_result(chain_model) -> None:
     for name in ("in border procedure", "border procedure entries", "hours for the border "
                  "procedure", "border procedure decisions"):
         assert raw[name].abs().max() == 0.0, name
+
+
+def test_plans_series_gives_each_plans_scenario_series_bits(session) -> None:
+    """The optimizer's one pass over many plans equals scenario_series plan by plan, to the bit:
+    random plans of the shipped spec, its corners (zero amounts), a plan with disabled measures
+    (law elements that two bills carry then act through one), a plan that leaves law elements
+    out, sampled effect sizes and per-run bases."""
+    import dataclasses
+
+    from sdmodel.names import HISTORY_END_VARIABLE
+    from sdmodel.optimize.problem import DecisionSpace, build_futures
+    from sdmodel.optimize.run import _base_scenario
+    from sdmodel.optimize.spec import load_spec
+    from sdmodel.scenarios.inputs import plans_series, scenario_series
+
+    spec = load_spec("optimaliseer-alle-maatregelen")
+    base = _base_scenario(spec, session)
+    first = float(session.base(base).get(HISTORY_END_VARIABLE, 0.0))
+    space = DecisionSpace(spec, base, first=first, end=session.model.final_time)
+    futures = build_futures(space.decode(space.extreme(capacity="min", measures="early")),
+                            session, count=6, bands=spec.futures.bands, seed=1)
+    bounds = np.array(space.bounds)
+    xs = np.rint(bounds[:, 0] + np.random.default_rng(7).random((12, len(bounds)))
+                 * np.ptp(bounds, axis=1))
+    plans = [space.decode(x) for x in [*xs, bounds[:, 0], bounds[:, 1]]]
+    plans[1] = dataclasses.replace(plans[1], measures=tuple(
+        dataclasses.replace(m, enabled=i % 2 == 0) for i, m in enumerate(plans[1].measures)))
+    plans[2] = dataclasses.replace(plans[2], measures=tuple(  # law elements left out
+        dataclasses.replace(m, without=tuple(e.key for e in m.measure.effects
+                                             if e.element is not None)[:1])
+        for m in plans[2].measures))
+    times = session.batch.time_grid()[600:]
+    options = {"base": futures.base, "times": times, "limits": session.limits,
+               "effect_values": futures.effects}
+    together = plans_series(plans, n=futures.n, **options)
+    compared = 0
+    for p, plan in enumerate(plans):
+        alone = scenario_series(plan, n=futures.n, **options)
+        assert set(alone) <= set(together)
+        for name, (values, changed) in together.items():
+            if name in alone:
+                assert changed[p]
+                assert np.ascontiguousarray(values[:, p]).tobytes() == alone[name].tobytes()
+                compared += 1
+            elif not changed[p]:
+                start = np.atleast_1d(np.asarray(futures.base[name], dtype=float))
+                assert np.all(values[:, p] == start)
+    assert compared > 10 * len(plans)
+    mixed = [plans[0], dataclasses.replace(plans[2], measures=plans[2].measures[:2])]
+    joined = plans_series(mixed, n=futures.n, **options)  # different measures: one by one
+    for p, plan in enumerate(mixed):
+        alone = scenario_series(plan, n=futures.n, **options)
+        for name, (values, changed) in joined.items():
+            if name in alone:
+                assert changed[p]
+                assert np.ascontiguousarray(values[:, p]).tobytes() == alone[name].tobytes()

@@ -357,6 +357,22 @@ def build_spec(mdl_path: Path, *, display: Path | None = None) -> dict:
     }
 
 
+def module_from_spec(spec: dict) -> ModuleType:
+    """Return the compiled simulator module of ``spec``: the cached one made from the same .mdl
+    by this compiler, else one generated from ``spec`` into the cache (a machine that never
+    compiled the .mdl, e.g. a Dask worker, needs nothing but the spec)."""
+    target = cache_dir() / "batch" / f"{spec['sha256']}.py"
+    if target.exists():
+        try:
+            module = import_module(target)
+        except ImportError:  # generated when the compiler lived elsewhere
+            module = None
+        if getattr(module, "COMPILER", None) == spec["compiler"]:
+            return module
+    write_atomic(target, generate_source(spec, **default_variant(spec), with_spec=True))
+    return import_module(target)
+
+
 def compile_mdl(mdl_path: Path, *, force: bool = False) -> ModuleType:
     """Return the compiled simulator module of ``mdl_path``, from the cache when possible.
 

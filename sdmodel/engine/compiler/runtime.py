@@ -50,15 +50,21 @@ def save_positions(times: np.ndarray, *, dt: float, saveper: float,
     if return_timestamps is None:
         d = times - times[0]
         keep = (np.mod(d, saveper) < prec) | (np.mod(-d, saveper) < prec)
-    else:
+    else:  # the first grid time np.isclose(time, ts, rtol=prec) to each requested time
         keep = np.zeros(len(times), dtype=bool)
-        for ts in np.unique(np.asarray(return_timestamps, dtype=float)):
-            hit = np.flatnonzero(np.isclose(times, ts, rtol=prec))
-            if not len(hit):
-                raise ParameterError(
-                    f"return timestamp {ts} is not a time of the integration grid "
-                    f"({times[0]} to {times[-1]} by {dt}); choose multiples of TIME STEP")
-            keep[hit[0]] = True
+        wanted = np.unique(np.asarray(return_timestamps, dtype=float))
+        tol = 1e-8 + prec * np.abs(wanted)  # np.isclose's atol + rtol * |ts|
+        first = np.searchsorted(times, wanted - tol, side="left")
+        hit = np.full(len(wanted), -1)
+        for offset in (1, 0, -1):  # the lowest close index wins
+            k = np.clip(first + offset, 0, len(times) - 1)
+            hit = np.where(np.abs(times[k] - wanted) <= tol, k, hit)
+        missing = wanted[hit < 0]
+        if len(missing):
+            raise ParameterError(
+                f"return timestamp {missing[0]} is not a time of the integration grid "
+                f"({times[0]} to {times[-1]} by {dt}); choose multiples of TIME STEP")
+        keep[hit] = True
     pos = np.full(len(times), -1)
     pos[keep] = np.arange(keep.sum())
     return pos
