@@ -364,9 +364,9 @@ def monitor(
     Writes results.csv, bands.csv, drift.csv, signposts.csv, parameters.csv, state.csv, the
     figures and manifest.json to --out (never into calibration/fitted).
     """
-    from sdmodel.monitor.command import check_out_dir_not_fitted
-    from sdmodel.monitor.command import monitor as run_monitor
-    from sdmodel.monitor.files import monitor_files, monitor_manifest, summary
+    from calibration.monitor.command import check_out_dir_not_fitted
+    from calibration.monitor.command import monitor as run_monitor
+    from calibration.monitor.files import monitor_files, monitor_manifest, summary
 
     started = time.perf_counter()
     check_out_dir_not_fitted(out_dir)
@@ -414,6 +414,9 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="RESULT_DIR",
               help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")
+@click.option("--monitor", "monitor_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="MONITOR_DIR",
+              help="Output folder of 'asielketen monitor': adds signposts and drift.")
 @lang_option
 @out_option
 @force_option
@@ -421,7 +424,7 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @user_errors
 def briefing(
     ctx: click.Context, model_path: Path | None, scenarios: tuple[str, ...],
-    optimized: Path | None, lang: Lang, out_dir: Path, force: bool,
+    optimized: Path | None, monitor_dir: Path | None, lang: Lang, out_dir: Path, force: bool,
 ) -> None:
     """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
     from sdmodel.briefing.build import (
@@ -434,7 +437,7 @@ def briefing(
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
-                            model_path=model_path)
+                            model_path=model_path, monitor=monitor_dir)
     _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
            force=force)
     elapsed = time.perf_counter() - started

@@ -9,16 +9,32 @@ value against its threshold, coloured green, amber or red. Titles state the find
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+import pandas as pd
 
 from sdmodel.figures.formats import format_count, format_month, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from sdmodel.monitor.command import MonitorResult
+
+class MonitorView(Protocol):
+    """What the drift figure reads of a monitor result
+    (:class:`calibration.monitor.command.MonitorResult`)."""
+
+    results: pd.DataFrame
+    planned: pd.DataFrame
+    bands: pd.DataFrame
+    drift: pd.DataFrame
+    state: pd.DataFrame
+    observations: pd.DataFrame
+    scenario: Any
+    session: Any
+    as_of: pd.Timestamp
+    drift_from: pd.Timestamp
+    state_date: pd.Timestamp
 
 PANELS = ("coa_occupancy_total", "ter_apel_occupancy", "ind_pending_asylum",
           "coa_status_holders_waiting")
@@ -53,7 +69,7 @@ TEXT = {
 }
 
 
-def _drift_title(result: MonitorResult, lang: str) -> str:
+def _drift_title(result: MonitorView, lang: str) -> str:
     drift = result.drift
     if drift.empty:
         share = ""
@@ -76,10 +92,8 @@ def _drift_title(result: MonitorResult, lang: str) -> str:
             "than planned").lstrip("; ")
 
 
-def drift_figure(result: MonitorResult, *, lang: str = "nl") -> Figure:
+def drift_figure(result: MonitorView, *, lang: str = "nl") -> Figure:
     """Realised vs planned vs updated, with the 90% bands, for the series of :data:`PANELS`."""
-    import pandas as pd
-
     from sdmodel.figures.labels import label
     from sdmodel.figures.marks import source_line
     from sdmodel.figures.style import (
@@ -137,32 +151,45 @@ def _value_text(value: float, unit: str, lang: str) -> str:
     return format_number(round(value), lang, decimals=0)
 
 
-def signpost_figure(result: MonitorResult, *, lang: str = "nl") -> Figure:
-    """The signpost dashboard: value against threshold per signpost, coloured by status."""
-    from matplotlib.ticker import FuncFormatter
-
-    from sdmodel.figures.marks import source_line
-    from sdmodel.figures.style import figure_style, finish_figure, new_figure
-
+def signpost_title(posts: pd.DataFrame, *, lang: str = "nl") -> str:
+    """The finding of the dashboard: how many signposts are red, and which."""
     words = TEXT[lang]
-    posts = result.signposts
-    counts = posts["status"].value_counts()
     red = posts[posts["status"] == "red"]
     names = [words["signposts"].get(s, s) for s in red["signpost"]]
     if lang == "nl":
-        title = (f"{counts.get('red', 0)} van {len(posts)} signalen op rood"
-                 + (f": {', '.join(names)}" if names else "; geen drempel overschreden"))
-    else:
-        title = (f"{counts.get('red', 0)} of {len(posts)} signposts red"
-                 + (f": {', '.join(names)}" if names else "; no threshold crossed"))
+        return (f"{len(red)} van {len(posts)} signalen op rood"
+                + (f": {', '.join(names)}" if names else "; geen drempel overschreden"))
+    return (f"{len(red)} of {len(posts)} signposts red"
+            + (f": {', '.join(names)}" if names else "; no threshold crossed"))
+
+
+def signpost_figure(posts: pd.DataFrame, *, as_of: pd.Timestamp, source: str,
+                    lang: str = "nl") -> Figure:
+    """The signpost dashboard: value against threshold per signpost, coloured by status.
+
+    Parameters
+    ----------
+    posts
+        ``signposts.csv`` (:func:`sdmodel.monitor.signposts.signpost_table`).
+    as_of
+        The monitored month.
+    source
+        The source line.
+    lang
+        ``"nl"`` or ``"en"``.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from sdmodel.figures.style import figure_style, finish_figure, new_figure
+
+    words = TEXT[lang]
     with figure_style(font_scale=1.0):
         fig = new_figure(figsize=(11.69, 5.2))
         ax = fig.subplots()
         ratio = np.clip(posts["value"].to_numpy(float) / posts["threshold"].to_numpy(float),
                         0, 3)
         y = np.arange(len(posts))[::-1]
-        bar_colors = [STATUS_COLORS[s] for s in posts["status"]]
-        ax.barh(y, ratio, color=bar_colors, height=0.55)
+        ax.barh(y, ratio, color=[STATUS_COLORS[s] for s in posts["status"]], height=0.55)
         ax.axvline(1.0, color="black", lw=1.2)
         ax.text(1.0, len(posts) - 0.45, words["threshold"], ha="center", va="bottom",
                 fontsize=9)
@@ -170,7 +197,8 @@ def signpost_figure(result: MonitorResult, *, lang: str = "nl") -> Figure:
             note = (f"{_value_text(row.value, row.unit, lang)} / "
                     f"{_value_text(row.threshold, row.unit, lang)} ({words[row.status]})")
             if row.status != "red" and not _missing(row.crosses_on):
-                note += "; " + words["crosses"].format(d=format_month(row.crosses_on, lang))
+                when = format_month(pd.Timestamp(row.crosses_on), lang)
+                note += "; " + words["crosses"].format(d=when)
             ax.text(r + 0.03, yi, note, va="center", fontsize=10)
         ax.set_yticks(y, [words["signposts"].get(s, s) for s in posts["signpost"]])
         ax.set_xlim(0, max(3.2, float(ratio.max()) + 1.4))
@@ -178,14 +206,11 @@ def signpost_figure(result: MonitorResult, *, lang: str = "nl") -> Figure:
         ax.xaxis.set_major_formatter(
             FuncFormatter(lambda v, _p: format_number(v, lang, decimals=1)))
         ax.grid(axis="y", visible=False)
-        finish_figure(fig, title=title,
-                      subtitle=words["posts_subtitle"].format(m=format_month(result.as_of, lang)),
-                      source=source_line(lang=lang, model_sha256=result.session.model.sha256,
-                                         scenario=result.scenario.name))
+        finish_figure(fig, title=signpost_title(posts, lang=lang),
+                      subtitle=words["posts_subtitle"].format(m=format_month(as_of, lang)),
+                      source=source)
     return fig
 
 
 def _missing(value: object) -> bool:
-    import pandas as pd
-
     return value is None or bool(pd.isna(value))

@@ -12,16 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sdmodel.errors import AsielketenError, DataFileError, did_you_mean
-
-if TYPE_CHECKING:  # pragma: no cover
-    from calibration.config import CalibrationConfig
 
 KEY = ["series", "period_start", "period_end"]
 
@@ -71,18 +66,6 @@ def load_new_observations(path: Path | str, *, known_series: Collection[str],
                     f"{name} line {row.line}, field '{field}': {when.isoformat()} is in the "
                     f"future (today is {today.isoformat()}); correct the date or drop the row")
     return frame.assign(origin="new")
-
-
-def select_new_rows(new: pd.DataFrame, config: CalibrationConfig
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the new rows of fitted series, the others with the reason), as
-    :func:`calibration.objective.select_rows`; ``exclude_lines`` name lines of the shipped
-    file, so they do not apply to new rows."""
-    from calibration.objective import select_rows
-
-    plain = replace(config, series={name: replace(spec, exclude_lines=())
-                                    for name, spec in config.series.items()})
-    return select_rows(new, plain)
 
 
 def combine(shipped: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sdmodel.outputs.writers import Writer, csv_writer
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sdmodel.monitor.command import MonitorResult
+    from calibration.monitor.command import MonitorResult
 
 OBSERVATION_COLUMNS = ["series", "kind", "period_start", "period_end", "value", "quality",
                        "origin", "line", "source"]
@@ -28,9 +28,12 @@ OBSERVATION_COLUMNS = ["series", "kind", "period_start", "period_end", "value", 
 
 def monitor_files(result: MonitorResult, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files: name -> writer (see the module docstring)."""
+    from sdmodel.figures.marks import source_line
     from sdmodel.figures.style import figure_writer
     from sdmodel.monitor.figures import drift_figure, signpost_figure
 
+    source = source_line(lang=lang, model_sha256=result.session.model.sha256,
+                         scenario=result.scenario.name)
     return {
         "results.csv": csv_writer(result.results, index=True),
         "planned.csv": csv_writer(result.planned, index=True),
@@ -41,7 +44,8 @@ def monitor_files(result: MonitorResult, *, lang: str = "nl") -> dict[str, Write
         "state.csv": csv_writer(result.state),
         "observations_used.csv": csv_writer(result.observations[OBSERVATION_COLUMNS]),
         "drift.png": figure_writer(lambda: drift_figure(result, lang=lang)),
-        "signposts.png": figure_writer(lambda: signpost_figure(result, lang=lang)),
+        "signposts.png": figure_writer(lambda: signpost_figure(
+            result.signposts, as_of=result.as_of, source=source, lang=lang)),
     }
 
 

@@ -58,15 +58,14 @@ def run_twin(folder: Path, truth: dict[str, float], *, samples: int = 60):
     """Run the twin experiment in ``folder``: (the monitor's result, the true state, NEW.csv)."""
     from calibration.config import load_config
     from calibration.evaluate import model_constants
+    from calibration.monitor.command import STATE_KPIS, monitor, select_new_rows
+    from calibration.monitor.update import AFTER, PlanEvaluator, drift_specs
     from calibration.objective import Objective
     from calibration.problem import Problem
     from sdmodel.calendar import date_to_month
     from sdmodel.data.observations import load_observations
     from sdmodel.engine.batch_kpis import run_monthly
-    from sdmodel.monitor.command import STATE_KPIS, monitor
     from sdmodel.monitor.inputs import make_plan, plan_inputs
-    from sdmodel.monitor.observations import select_new_rows
-    from sdmodel.monitor.update import AFTER, PlanEvaluator, drift_specs
     from sdmodel.runs import prepare
     from sdmodel.scenarios.scenario import load_scenario
 
@@ -157,7 +156,7 @@ def test_twin_drift_shows_the_plan_missing_the_new_figures(twin) -> None:
 
 @pytest.mark.slow
 def test_as_of_uses_no_figure_after_its_month(twin, tmp_path: Path) -> None:
-    from sdmodel.monitor.command import monitor
+    from calibration.monitor.command import monitor
 
     _, _, new = twin
     frame = pd.read_csv(new)
@@ -179,8 +178,8 @@ def test_as_of_uses_no_figure_after_its_month(twin, tmp_path: Path) -> None:
 
 
 def test_as_of_before_the_calibrations_data_is_refused(tmp_path: Path) -> None:
+    from calibration.monitor.command import monitor
     from sdmodel.errors import AsielketenError
-    from sdmodel.monitor.command import monitor
 
     new = write_rows(tmp_path / "NEW.csv", [{"series": "ter_apel_occupancy", "kind": "stock",
                                              "period_start": "2025-05-01",

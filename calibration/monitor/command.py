@@ -7,13 +7,13 @@ calibration.toml's ``[drifting]``, the scenario, ``--as-of`` and ``--drift-from`
    the ``--as-of`` month (nothing later is read);
 2. re-estimates the committed fit's parameters and the drifting parameters' values after the
    drift month on the combined data, with the committed estimates and intervals as priors
-   (:mod:`sdmodel.monitor.update`);
+   (:mod:`calibration.monitor.update`);
 3. runs the plan (the scenario on the committed fit, with its bootstrap refits and the
    scenario's sampled assumptions for the bands) and the update (the same, with the updated
    estimate and draws from its posterior) through the whole model period;
 4. compares every new figure with both (drift), and reads the signposts off the update.
 
-It returns a frozen :class:`MonitorResult`; :func:`sdmodel.monitor.files.monitor_files` turns it
+It returns a frozen :class:`MonitorResult`; :func:`calibration.monitor.files.monitor_files` turns it
 into the output folder, written all at once.
 """
 
@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from calibration.config import CalibrationConfig
+from calibration.objective import select_rows
 from sdmodel.calendar import date_to_month
 from sdmodel.errors import AsielketenError
 from sdmodel.monitor.observations import month_end, parse_month_option, up_to
@@ -80,7 +82,7 @@ class MonitorResult:
     samples, seed
         The runs per band and the seed of the design and the posterior draws.
     update
-        The estimate (see :class:`sdmodel.monitor.update.Update`).
+        The estimate (see :class:`calibration.monitor.update.Update`).
     manifest_parameters
         What the manifest records.
     """
@@ -103,6 +105,16 @@ class MonitorResult:
     seed: int
     update: Any
     manifest_parameters: dict[str, Any]
+
+
+def select_new_rows(new: pd.DataFrame, config: CalibrationConfig
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the new rows of fitted series, the others with the reason), as
+    :func:`calibration.objective.select_rows`; ``exclude_lines`` name lines of the shipped
+    file, so they do not apply to new rows."""
+    plain = replace(config, series={name: replace(spec, exclude_lines=())
+                                    for name, spec in config.series.items()})
+    return select_rows(new, plain)
 
 
 def check_out_dir_not_fitted(out_dir: Path | str) -> None:
@@ -191,18 +203,18 @@ def monitor(
     """
     from calibration.config import load_config
     from calibration.evaluate import model_constants
-    from calibration.objective import Objective, select_rows
-    from calibration.problem import Problem
-    from sdmodel.data.observations import load_observations
-    from sdmodel.monitor.inputs import make_plan
-    from sdmodel.monitor.observations import combine, load_new_observations, select_new_rows
-    from sdmodel.monitor.update import (
+    from calibration.monitor.update import (
         PlanEvaluator,
         drift_specs,
         estimate,
         make_prior,
         residual_scale,
     )
+    from calibration.objective import Objective
+    from calibration.problem import Problem
+    from sdmodel.data.observations import load_observations
+    from sdmodel.monitor.inputs import make_plan
+    from sdmodel.monitor.observations import combine, load_new_observations
     from sdmodel.names import KPIS
     from sdmodel.runs import prepare
     from sdmodel.scenarios.scenario import DEFAULT_SCENARIO, load_scenario
@@ -266,7 +278,7 @@ def monitor(
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
 
-    from sdmodel.monitor.projection import project
+    from calibration.monitor.projection import project
 
     projection = project(plan, problem, update, prior, committed_theta=value, samples=samples,
                          seed=seed, state_date=month_end(as_of_month) + pd.Timedelta(days=1),

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from calibration.monitor.update import AFTER, Prior, Update, run_variables, split_params
 from calibration.problem import Problem
 from sdmodel.monitor.inputs import Plan, plan_inputs
-from sdmodel.monitor.update import AFTER, Prior, Update, run_variables, split_params
 
 
 @dataclass(frozen=True)
