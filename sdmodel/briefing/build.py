@@ -326,9 +326,9 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
         from sdmodel.figures.formats import format_month
 
         headers, rows = drift_table(monitored, lang=lang)
-        title = (f"Monitoring: nieuwe cijfers t.o.v. plan en bijgewerkte projectie (stand "
+        title = (f"Monitoring: nieuwe cijfers, plan en update (stand "
                  f"{format_month(monitored.as_of, lang)})" if lang == "nl" else
-                 f"Monitoring: new figures against the plan and the update (as of "
+                 f"Monitoring: new figures, plan and update (as of "
                  f"{format_month(monitored.as_of, lang)})")
         note = (f"Plan: scenario {monitored.scenario} op kalibratie {monitored.calibration}; "
                 f"bijgewerkt vanaf {monitored.drift_from}. In band: binnen de 90%-band van het "

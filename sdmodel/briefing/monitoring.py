@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 FILES = ("signposts.csv", "drift.csv", "state.csv", "manifest.json")
-DRIFT_ROWS = 40
+DRIFT_ROWS = 24
 """At most this many drift rows in the briefing (the largest misses of the plan first)."""
 
 
@@ -85,7 +85,7 @@ def drift_table(monitored: Monitored, *, lang: str) -> tuple[list[str], list[lis
     yes, no = ("ja", "nee") if nl else ("yes", "no")
 
     def number(value: float) -> str:
-        return format_number(value, lang, decimals=0 if abs(value) >= 100 else 2)
+        return format_number(value, lang, decimals=0 if abs(value) >= 10 else 2)
 
     rows = [[label(r.series, lang) if r.series in KPI_LABELS else r.series,
              format_date(r.date, lang), number(r.observed),

@@ -199,7 +199,7 @@ def signpost_figure(posts: pd.DataFrame, *, as_of: pd.Timestamp, source: str,
             if row.status != "red" and not _missing(row.crosses_on):
                 when = format_month(pd.Timestamp(row.crosses_on), lang)
                 note += "; " + words["crosses"].format(d=when)
-            ax.text(r + 0.03, yi, note, va="center", fontsize=10)
+            ax.text(max(r, 1.0) + 0.03, yi, note, va="center", fontsize=10)
         ax.set_yticks(y, [words["signposts"].get(s, s) for s in posts["signpost"]])
         ax.set_xlim(0, max(3.2, float(ratio.max()) + 1.4))
         ax.set_xlabel("waarde / drempel" if lang == "nl" else "value / threshold")
