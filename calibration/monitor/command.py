@@ -279,13 +279,12 @@ def monitor(
         seed = int(np.random.SeedSequence().generate_state(1)[0])
 
     from calibration.monitor.projection import project
-
-    projection = project(plan, problem, update, prior, committed_theta=value, samples=samples,
-                         seed=seed, state_date=month_end(as_of_month) + pd.Timedelta(days=1),
-                         state_kpis=STATE_KPIS, confidence=confidence, committed=(low, high))
     from sdmodel.monitor.signposts import signpost_table
 
     state_date = month_end(as_of_month) + pd.Timedelta(days=1)
+    projection = project(plan, problem, update, prior, committed_theta=value, samples=samples,
+                         seed=seed, state_date=state_date, state_kpis=STATE_KPIS,
+                         confidence=confidence, committed=(low, high))
     posts = signpost_table(projection.updated, projection.planned, chosen.thresholds,
                            state_date=state_date)
     drift = projection.drift[projection.drift["period_end"] >= drift_month].reset_index(
