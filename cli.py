@@ -1,5 +1,5 @@
 """The ``asielketen`` command line: ``simulate``, ``calibrate``, ``compare``, ``optimize``,
-``briefing`` and ``doc``.
+``monitor``, ``briefing`` and ``doc``.
 
 Each command parses its options, checks that ``--out`` may be written, calls its job's one front
 door (``simulate``, ``calibrate``, ``compare``, ``optimize``, ``build_briefing``) and writes the
@@ -333,6 +333,57 @@ def optimize(
 
 
 @main.command()
+@click.option("--observations", "observations", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.csv",
+              help="New figures, with the columns of calibration/data/observations.csv.")
+@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
+              help="The plan: a scenario name in models/scenarios/ or a scenario TOML file.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM", default=None,
+              help="Use only figures up to this month  [default: the latest new figure's]")
+@click.option("--drift-from", "drift_from", metavar="YYYY-MM", default=None,
+              help="First month the drifting parameters may differ  [default: the month after "
+                   "the calibration's data]")
+@calibration_option
+@click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
+              help="Runs per band (the plan's and the update's).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the bands  [default: drawn and recorded in the manifest]")
+@model_option
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def monitor(
+    ctx: click.Context, observations: Path, scenario: str, as_of: str | None,
+    drift_from: str | None, calibration: str | None, samples: int, seed: int | None,
+    model_path: Path | None, out_dir: Path, force: bool, lang: Lang,
+) -> None:
+    """Update the plan with new figures: drift, signposts and the re-projection.
+
+    Writes results.csv, bands.csv, drift.csv, signposts.csv, parameters.csv, state.csv, the
+    figures and manifest.json to --out (never into calibration/fitted).
+    """
+    from calibration.monitor.command import check_out_dir_not_fitted
+    from calibration.monitor.command import monitor as run_monitor
+    from calibration.monitor.files import monitor_files, monitor_manifest, summary
+
+    started = time.perf_counter()
+    check_out_dir_not_fitted(out_dir)
+    check_out_dir(out_dir, force=force)  # fail before the update, not after it
+    result = run_monitor(observations=observations, scenario=scenario, as_of=as_of,
+                         drift_from=drift_from, calibration=calibration, samples=samples,
+                         seed=seed, model_path=model_path)
+    files = monitor_files(result, lang=lang)
+    _write(out_dir, files, monitor_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
+    click.echo(summary(result), nl=False)
+    click.echo(f"wrote {len(files) + 1} files (drift.csv, signposts.csv, drift.png, ...) to "
+               f"{out_dir} in {time.perf_counter() - started:.1f} s")
+    _warn_calibration(result.session.calibration)
+
+
+@main.command()
 @model_option
 @click.option("--kind", type=click.Choice(get_args(VariableKind)), default=None,
               help="Only variables of this kind.")
@@ -363,6 +414,9 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="RESULT_DIR",
               help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")
+@click.option("--monitor", "monitor_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="MONITOR_DIR",
+              help="Output folder of 'asielketen monitor': adds signposts and drift.")
 @lang_option
 @out_option
 @force_option
@@ -370,7 +424,7 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @user_errors
 def briefing(
     ctx: click.Context, model_path: Path | None, scenarios: tuple[str, ...],
-    optimized: Path | None, lang: Lang, out_dir: Path, force: bool,
+    optimized: Path | None, monitor_dir: Path | None, lang: Lang, out_dir: Path, force: bool,
 ) -> None:
     """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
     from sdmodel.briefing.build import (
@@ -383,7 +437,7 @@ def briefing(
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
-                            model_path=model_path)
+                            model_path=model_path, monitor=monitor_dir)
     _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
            force=force)
     elapsed = time.perf_counter() - started

@@ -109,6 +109,7 @@ class CalibrationConfig:
     series: dict[str, SeriesSpec]
     unused: dict[str, str]  # series -> reason it is not fitted
     parameters: tuple[ParameterSpec, ...]
+    drifting: tuple[str, ...] = ()  # estimated parameters ``asielketen monitor`` lets drift
 
     @property
     def parameter_names(self) -> list[str]:
@@ -291,7 +292,7 @@ def load_config(
     """
     path = Path(path) if path is not None else CALIBRATION_CONFIG
     raw, where = read_toml(path)
-    check_keys(raw, ("settings", "fit", "series", "parameters"), where, None)
+    check_keys(raw, ("settings", "fit", "series", "parameters", "drifting"), where, None)
     series: dict[str, SeriesSpec] = {}
     unused: dict[str, str] = {}
     for name, table in sub_table(raw, "series", where).items():
@@ -317,4 +318,26 @@ def load_config(
     settings = _settings(where, sub_table(raw, "settings", where))
     return CalibrationConfig(path=path, settings=settings,
                              fit=_fit_settings(where, sub_table(raw, "fit", where)),
-                             series=series, unused=unused, parameters=parameters)
+                             series=series, unused=unused, parameters=parameters,
+                             drifting=_drifting(where, sub_table(raw, "drifting", where),
+                                                parameters))
+
+
+def _drifting(where: Where, raw: Mapping[str, Any],
+              parameters: tuple[ParameterSpec, ...]) -> tuple[str, ...]:
+    """``[drifting] parameters``: estimated constants whose value may change after the fit
+    (re-estimated by ``asielketen monitor`` from new figures)."""
+    table = "drifting"
+    check_keys(raw, ("parameters",), where, table)
+    names = raw.get("parameters", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise _fail(where, table, "parameters", f"{names!r} is not a list of parameter names")
+    estimated = [p.name for p in parameters]
+    for name in names:
+        if name not in estimated:
+            raise _fail(where, table, "parameters",
+                        f"'{name}' is not an estimated parameter{did_you_mean(name, estimated)};"
+                        " a drifting parameter must have its own [parameters.\"NAME\"] table")
+    if len(set(names)) != len(names):
+        raise _fail(where, table, "parameters", "a parameter is listed twice; keep one entry")
+    return tuple(names)

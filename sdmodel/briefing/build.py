@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from sdmodel.analysis.compare import Comparison
     from sdmodel.briefing.data import Optimized
+    from sdmodel.briefing.monitoring import Monitored
     from sdmodel.outputs.writers import Writer
 
 DEFAULT_SCENARIOS: tuple[str, ...] = (
@@ -89,6 +90,7 @@ def build_briefing(
     model_path: Path | str | None = None,
     samples: int = FAN_SAMPLES,
     seed: int = FAN_SEED,
+    monitor: Path | str | None = None,
 ) -> Briefing:
     """Run the scenarios and build the briefing's figures and pages.
 
@@ -107,6 +109,9 @@ def build_briefing(
     samples, seed
         Size and seed of the uncertainty sample behind the fan chart (when ``optimized`` has no
         ``ensemble_band.csv``).
+    monitor
+        Output folder of ``asielketen monitor``: adds the signpost dashboard and the drift
+        table (:mod:`sdmodel.briefing.monitoring`).
 
     Raises
     ------
@@ -123,6 +128,7 @@ def build_briefing(
     if not scenarios:
         raise AsielketenError("give at least one --scenario, e.g. --scenario baseline")
     opt = load_optimized(optimized) if optimized is not None else None
+    monitored = _load_monitor(monitor)
     comparison = compare(list(scenarios), model_path=model_path)
     main = comparison.scenarios[0]
     observations = load_observations()
@@ -136,16 +142,20 @@ def build_briefing(
 
     makers, used_seed = _figure_makers(comparison, observations, opt, lang=lang, source=source,
                                        samples=samples, seed=seed)
+    if monitored is not None:
+        makers["monitor_signposts"] = _monitor_figure(monitored, lang=lang, source=source)
     figures, findings = {}, {}
     for name, (finding, make) in makers.items():
         findings[name] = finding
         figures[name] = make()
     pages = _pages(comparison, figures, findings, opt, lang=lang, model_hash=model_hash,
-                   data_hash=data_hash, parameters=load_parameters(), laws=law_dates())
+                   data_hash=data_hash, parameters=load_parameters(), laws=law_dates(),
+                   monitored=monitored)
     parameters = {
         "scenarios": [s.name for s in comparison.scenarios],
         "scenario_files": [str(s.source) for s in comparison.scenarios],
         "optimized": str(opt.path) if opt is not None else None,
+        "monitor": str(monitored.path) if monitored is not None else None,
         "lang": lang, "calibration": comparison.session.calibration.note,
         "fan_samples": None if used_seed is None else samples,
         "figures": list(figures), "pdf_pages": [kind for kind, _ in pages],
@@ -211,6 +221,23 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
     return makers, used_seed
 
 
+def _load_monitor(monitor: Path | str | None) -> Monitored | None:
+    from sdmodel.briefing.monitoring import load_monitor
+
+    return load_monitor(monitor) if monitor is not None else None
+
+
+def _monitor_figure(monitored: Monitored, *, lang: str, source: Callable[..., str]
+                    ) -> tuple[str, Callable[[], Figure]]:
+    """(finding, maker) of the signpost dashboard of a monitor folder."""
+    from sdmodel.monitor.figures import signpost_figure, signpost_title
+
+    posts = monitored.signposts
+    return (signpost_title(posts, lang=lang),
+            lambda: signpost_figure(posts, as_of=monitored.as_of, lang=lang,
+                                    source=source(monitored.scenario or None)))
+
+
 def _schedule(comparison: Comparison, opt: Optimized | None, *, lang: str,
               table: Callable[..., pd.DataFrame], planned: Callable[[], pd.DataFrame]
               ) -> tuple[pd.DataFrame, str, str | None]:
@@ -243,7 +270,8 @@ def _chosen_plan(opt: Optimized) -> tuple[float, float] | None:
 
 def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[str, str],
            opt: Optimized | None, *, lang: str, model_hash: str, data_hash: str,
-           parameters: pd.DataFrame, laws: pd.DataFrame) -> list[tuple[str, Figure]]:
+           parameters: pd.DataFrame, laws: pd.DataFrame,
+           monitored: Monitored | None = None) -> list[tuple[str, Figure]]:
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
     from sdmodel.analysis.compare import TABLE_COLUMNS
     from sdmodel.briefing.pages import Column, number_pages, table_pages, title_page
@@ -293,6 +321,26 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
         table("plans", text("kpi_table_plans", lang),
               [Column(text("indicator", lang), 0.4)] + [Column(n, share, "right") for n in names],
               rows, size=9.5)
+    if monitored is not None:
+        from sdmodel.briefing.monitoring import drift_table
+        from sdmodel.figures.formats import format_month
+
+        headers, rows = drift_table(monitored, lang=lang)
+        title = (f"Monitoring: nieuwe cijfers, plan en update (stand "
+                 f"{format_month(monitored.as_of, lang)})" if lang == "nl" else
+                 f"Monitoring: new figures, plan and update (as of "
+                 f"{format_month(monitored.as_of, lang)})")
+        note = (f"Plan: scenario {monitored.scenario} op kalibratie {monitored.calibration}; "
+                f"bijgewerkt vanaf {monitored.drift_from}. In band: binnen de 90%-band van het "
+                "plan. Grootste afwijkingen eerst." if lang == "nl" else
+                f"Plan: scenario {monitored.scenario} on calibration {monitored.calibration}; "
+                f"updated from {monitored.drift_from}. In band: inside the plan's 90% band. "
+                "Largest misses first.")
+        widths = (0.34, 0.14, 0.13, 0.13, 0.13, 0.13)
+        table("monitoring", title,
+              [Column(h, w, "left" if i < 2 else "right")
+               for i, (h, w) in enumerate(zip(headers, widths, strict=True))],
+              rows, note=note, size=9)
     if opt is not None and opt.capacity_plan is not None:
         table("capacity", text("capacity_plan", lang),
               [Column(text("year", lang), 0.1), Column(text("lever", lang), 0.5),
