@@ -89,6 +89,8 @@ def build_briefing(
     model_path: Path | str | None = None,
     samples: int = FAN_SAMPLES,
     seed: int = FAN_SEED,
+    sensitivity: Path | str | None = None,
+    discovery: Path | str | None = None,
 ) -> Briefing:
     """Run the scenarios and build the briefing's figures and pages.
 
@@ -107,6 +109,10 @@ def build_briefing(
     samples, seed
         Size and seed of the uncertainty sample behind the fan chart (when ``optimized`` has no
         ``ensemble_band.csv``).
+    sensitivity, discovery
+        Output folders of ``asielketen sensitivity`` (tornado pages of COA occupancy and
+        emergency reception in 2030) and ``asielketen discover`` (the discovery box page);
+        ``None`` for none (:mod:`sdmodel.briefing.robustness`).
 
     Raises
     ------
@@ -116,6 +122,7 @@ def build_briefing(
     """
     from sdmodel.analysis.compare import compare
     from sdmodel.briefing.data import load_optimized
+    from sdmodel.briefing.robustness import load_discovery, load_sensitivity, robustness_makers
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
     from sdmodel.figures.marks import law_dates, source_line
 
@@ -123,6 +130,8 @@ def build_briefing(
     if not scenarios:
         raise AsielketenError("give at least one --scenario, e.g. --scenario baseline")
     opt = load_optimized(optimized) if optimized is not None else None
+    sens = load_sensitivity(sensitivity) if sensitivity is not None else None
+    disc = load_discovery(discovery) if discovery is not None else None
     comparison = compare(list(scenarios), model_path=model_path)
     main = comparison.scenarios[0]
     observations = load_observations()
@@ -136,6 +145,7 @@ def build_briefing(
 
     makers, used_seed = _figure_makers(comparison, observations, opt, lang=lang, source=source,
                                        samples=samples, seed=seed)
+    makers.update(robustness_makers(sens, disc, lang=lang, source=source))
     figures, findings = {}, {}
     for name, (finding, make) in makers.items():
         findings[name] = finding
@@ -146,6 +156,8 @@ def build_briefing(
         "scenarios": [s.name for s in comparison.scenarios],
         "scenario_files": [str(s.source) for s in comparison.scenarios],
         "optimized": str(opt.path) if opt is not None else None,
+        "sensitivity": str(sens.path) if sens is not None else None,
+        "discovery": str(disc.path) if disc is not None else None,
         "lang": lang, "calibration": comparison.session.calibration.note,
         "fan_samples": None if used_seed is None else samples,
         "figures": list(figures), "pdf_pages": [kind for kind, _ in pages],
