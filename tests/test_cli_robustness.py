@@ -123,3 +123,10 @@ def test_the_briefing_refuses_a_folder_that_is_not_a_result(tmp_path: Path) -> N
     with pytest.raises(DataFileError, match="no indices.csv; is it the output folder of "
                                             "'asielketen sensitivity'"):
         load_sensitivity(tmp_path)
+
+
+def test_briefing_with_a_missing_result_folder_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "briefing"
+    result = invoke("briefing", "--sensitivity", str(tmp_path / "nope"), "--out", str(out))
+    _one_line_error(result, out, "--sensitivity")
+    assert "no such folder; give the --out folder of 'asielketen sensitivity'" in result.output

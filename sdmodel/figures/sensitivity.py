@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 LABEL_CHARS = 42
-REASON_CHARS = 46
+REASON_CHARS = 44
 
 
 def tornado_figure(top: pd.DataFrame, *, method: str, title: str, runs: int, samples: int,
@@ -63,9 +63,9 @@ def tornado_figure(top: pd.DataFrame, *, method: str, title: str, runs: int, sam
                     error_kw={"elinewidth": 1.2, "capsize": 3, "ecolor": "0.3"}, label="ST")
             ax.barh(y, top["S1"].clip(lower=0), color=main, height=0.32, label="S1")
             ax.set_xlabel(rtext("share_axis", lang))
-            ax.set_xlim(0, max(1.0, float((top["ST"] + top["ST_conf"]).max()) * 1.05)
-                        if len(top) else 1.0)
-            number_axis(ax, lang=lang, axis="x", decimals=1)
+            reach = float((top["ST"] + top["ST_conf"]).max()) if len(top) else 1.0
+            ax.set_xlim(0, min(max(reach * 1.15, 0.1), 1.0))
+            number_axis(ax, lang=lang, axis="x", decimals=2)
             subtitle = rtext("tornado_subtitle_sobol", lang)
         else:
             ax.barh(y, top["mu_star"], xerr=top["mu_star_conf"], color=main, alpha=0.7,
