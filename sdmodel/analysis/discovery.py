@@ -12,7 +12,10 @@ Which box of a peeling trajectory is reported (:func:`find_boxes`): the densest 
 covers ``min_coverage`` of the failing futures not yet in an earlier box; then restrictions that
 are not significant (quasi-p above ``significance``, Bryant and Lempert 2010) are dropped one at
 a time. Coverage is the share of all failing futures inside the box, density the share of the
-futures inside the box that fail.
+futures inside the box that fail. The quasi-p values and box limits are read from
+``prim.PrimBox``'s internals (``_calculate_quasi_p``, ``_box_lims``, ``_cur_box``), which is why
+pyproject.toml pins ``prim==1.0.0``; the planted-box tests in tests/analysis/test_discovery.py
+check them.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def reason(source: str, kind: str, *, lang: str = "nl") -> str:
     start of its source."""
     text = " ".join(str(source).split())
     if kind == "band":
-        return f"{rtext('source', lang)}: {text}"
+        return rtext("band_reason", lang)
     if kind == "calibration":
         folder = "/".join(text.replace("\\", "/").split("/")[-3:-1])
         return f"{rtext('source', lang)}: {folder}/bootstrap.csv ({rtext('refits', lang)})"

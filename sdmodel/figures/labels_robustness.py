@@ -6,6 +6,10 @@ from sdmodel.figures.labels import check_lang
 
 ROBUSTNESS_TEXT: dict[str, dict[str, str]] = {
     "band": {"nl": "MPP-instroomband", "en": "MPP inflow band"},
+    "band_reason": {"nl": "bron: de band van de MPP-prognose (forecasts.csv): 0 = laag, "
+                          "1 = hoog",
+                    "en": "source: the band of the MPP forecast (forecasts.csv): 0 = low, "
+                          "1 = high"},
     "refits": {"nl": "herschattingen op hersteekproeven van de data",
                "en": "refits on resampled data"},
     "calibration": {"nl": "gekalibreerde constanten (bootstrap-trekking)",

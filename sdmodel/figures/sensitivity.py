@@ -163,7 +163,7 @@ def _box_limits(ax, box: pd.DataFrame, *, lang: str) -> None:
     span = (box["range_high"] - box["range_low"]).replace(0, 1.0)
     low = (box["low"] - box["range_low"]) / span
     high = (box["high"] - box["range_low"]) / span
-    y = np.arange(len(box))[::-1]
+    y = np.arange(len(box))  # the most significant restriction on top
     ax.barh(y, 1.0, left=0.0, color="0.92", height=0.6)
     ax.barh(y, high - low, left=low, color=colors(2)[1], height=0.6, alpha=0.85)
     for yi, lo, hi, row in zip(y, low, high, box.itertuples(), strict=True):
@@ -172,7 +172,7 @@ def _box_limits(ax, box: pd.DataFrame, *, lang: str) -> None:
         ax.text(hi + 0.01, yi, _value(row.high, lang), ha="left", va="center",
                 fontsize="x-small")
     ax.set_yticks(y, [wrap(str(v), 30) for v in box["label"]], fontsize="small")
-    ax.set_ylim(-0.6, max(len(box), 4) - 0.4)
+    ax.set_ylim(max(len(box), 4) - 0.4, -0.6)
     ax.set_xlim(-0.18, 1.18)
     ax.set_xticks([0, 0.5, 1], [format_number(v, lang) for v in (0, 0.5, 1)])
     ax.set_xlabel(wrap(rtext("range_axis", lang), 36), fontsize="small")
