@@ -103,7 +103,7 @@ def tornado_finding(top: pd.DataFrame, *, kpi: str, scenario: str, method: str,
     """
     subject = kpi_phrase(kpi, lang)
     if top.empty:
-        return rtext("tornado_none", lang).format(kpi=subject, scenario=scenario)
+        return rtext("tornado_none", lang).format(kpi=subject, scenario=scenario) + "."
     key = "ST" if method == "sobol" else "mu_star"
     values = [_index(v, method, lang) for v in top[key].head(3)]
     labels = list(top["label"].head(3))
@@ -113,7 +113,7 @@ def tornado_finding(top: pd.DataFrame, *, kpi: str, scenario: str, method: str,
         joined = parts[0] if len(parts) == 1 else f"{parts[0]} {rtext('and', lang)} {parts[1]}"
         rest = f", {rtext('then', lang)} {joined}"
     return rtext(f"tornado_title_{method}", lang).format(
-        kpi=subject, scenario=scenario, first=labels[0], st1=values[0], rest=rest)
+        kpi=subject, scenario=scenario, first=labels[0], st1=values[0], rest=rest) + "."
 
 
 def _index(value: float, method: str, lang: str) -> str:
@@ -145,15 +145,15 @@ def discovery_reading(boxes: pd.DataFrame, *, condition: str, failing: int, tota
     count = {"failing": format_number(failing, lang), "total": format_number(total, lang),
              "condition": condition}
     if failing == 0:
-        return rtext("reading_none", lang).format(**count)
+        return rtext("reading_none", lang).format(**count) + "."
     if failing == total:
-        return rtext("reading_all", lang).format(**count)
+        return rtext("reading_all", lang).format(**count) + "."
     first = boxes[boxes["box"] == boxes["box"].min()] if len(boxes) else boxes
     if first.empty:
-        return rtext("reading_no_box", lang).format(**count)
+        return rtext("reading_no_box", lang).format(**count) + "."
     phrases = [limit_phrase(row, lang=lang) for _, row in first.iterrows()]
     joined = (phrases[0] if len(phrases) == 1
               else f"{', '.join(phrases[:-1])} {rtext('and', lang)} {phrases[-1]}")
     return rtext("reading", lang).format(
         coverage=format_percent(float(first["coverage"].iloc[0]), lang),
-        density=format_percent(float(first["density"].iloc[0]), lang), limits=joined, **count)
+        density=format_percent(float(first["density"].iloc[0]), lang), limits=joined, **count) + "."

@@ -143,7 +143,8 @@ def discovery_figure(boxes: pd.DataFrame, trajectory: pd.DataFrame, *, title: st
         left.scatter(chosen["coverage"], chosen["density"], marker="*", s=320,
                      facecolor="none", edgecolor="#c0392b", linewidth=2, zorder=3,
                      label=rtext("chosen", lang))
-        bar = fig.colorbar(points, ax=left, ticks=np.arange(0, dims.max() + 1), pad=0.01)
+        step = max(1, int(np.ceil((dims.max() + 1) / 8)))
+        bar = fig.colorbar(points, ax=left, ticks=np.arange(0, dims.max() + 1, step), pad=0.01)
         bar.set_label(rtext("dims", lang), fontsize="small")
         left.set_xlabel(wrap(rtext("coverage", lang), 40), fontsize="small")
         left.set_ylabel(wrap(rtext("density", lang), 40), fontsize="small")

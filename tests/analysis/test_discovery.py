@@ -73,7 +73,7 @@ def test_the_reading_is_computed_from_the_box() -> None:
     assert re.search(r"p1 boven 0,(5[6-9]|6[0-4])\b", text), text
     assert re.search(r"p3 onder 0,(2[6-9]|3[0-4])\b", text), text
     assert text.endswith(f"geldt het in {round(100 * table['density'].iloc[0])}% van de "
-                         "toekomsten")
+                         "toekomsten.")
     english = discovery_reading(table, condition="coa_2030 > 100,000", failing=int(y.sum()),
                                 total=len(y), lang="en")
     assert re.search(r"p1 is above 0\.(5[6-9]|6[0-4])\b", english), english
