@@ -1,5 +1,5 @@
 """The ``asielketen`` command line: ``simulate``, ``calibrate``, ``compare``, ``optimize``,
-``monitor``, ``briefing`` and ``doc``.
+``monitor``, ``sensitivity``, ``discover``, ``briefing`` and ``doc``.
 
 Each command parses its options, checks that ``--out`` may be written, calls its job's one front
 door (``simulate``, ``calibrate``, ``compare``, ``optimize``, ``build_briefing``) and writes the
@@ -417,6 +417,12 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @click.option("--monitor", "monitor_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="MONITOR_DIR",
               help="Output folder of 'asielketen monitor': adds signposts and drift.")
+@click.option("--sensitivity", "sensitivity_dir", default=None, metavar="RESULT_DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of 'asielketen sensitivity' (tornado pages).")
+@click.option("--discovery", "discovery_dir", default=None, metavar="RESULT_DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of 'asielketen discover' (the discovery box page).")
 @lang_option
 @out_option
 @force_option
@@ -424,7 +430,8 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
 @user_errors
 def briefing(
     ctx: click.Context, model_path: Path | None, scenarios: tuple[str, ...],
-    optimized: Path | None, monitor_dir: Path | None, lang: Lang, out_dir: Path, force: bool,
+    optimized: Path | None, monitor_dir: Path | None, sensitivity_dir: Path | None,
+    discovery_dir: Path | None, lang: Lang, out_dir: Path, force: bool,
 ) -> None:
     """Write the briefing: briefing.pdf, the key figures as PNG and SVG, kpis.csv, findings.csv."""
     from sdmodel.briefing.build import (
@@ -437,12 +444,115 @@ def briefing(
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
-                            model_path=model_path, monitor=monitor_dir)
+                            model_path=model_path, monitor=monitor_dir,
+                            sensitivity=sensitivity_dir, discovery=discovery_dir)
     _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
            force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote briefing.pdf ({result.page_count} pages), {len(result.figures)} figures "
                f"(PNG and SVG), kpis.csv and findings.csv to {out_dir} in {elapsed:.1f} s")
+
+
+# -- sensitivity and scenario discovery (issue 13) ---------------------------------------------
+
+
+@main.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol",
+              show_default=True, help="Sobol indices with confidence, or Morris screening.")
+@click.option("--samples", type=int, required=True,
+              help="Sobol: base samples N, a power of two (N x (D + 2) runs for D varied "
+              "quantities); Morris: trajectories (N x (D + 1) runs).")
+@click.option("--kpi", "kpis", multiple=True, metavar="KPI",
+              help="KPI to analyse (a kpis.csv column, e.g. coa_2030, or a KPI of "
+              "sdmodel/names.py with an optional _YEAR); repeatable  [default: every kpis.csv "
+              "column]")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the design  [default: drawn and recorded in the manifest]")
+@model_option
+@calibration_option
+@scaleout_options
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def sensitivity(
+    ctx: click.Context, scenario: str, method: str, samples: int, kpis: tuple[str, ...],
+    seed: int | None, model_path: Path | None, calibration: str | None, workers: int | None,
+    scheduler: str | None, out_dir: Path, force: bool, lang: Lang,
+) -> None:
+    """Global sensitivity of SCENARIO's KPIs to every assumption, the measures' effect sizes
+    and the inflow band (SALib); write indices.csv, parameters.csv and tornado charts."""
+    from sdmodel.analysis.robustness_files import sensitivity_files, sensitivity_manifest
+    from sdmodel.analysis.run_kpis import parse_kpi
+    from sdmodel.analysis.sensitivity import check_samples, run_sensitivity
+    from sdmodel.scaleout import open_pool
+
+    started = time.perf_counter()
+    check_samples(method, samples)  # fail before loading the model, not after the runs
+    for kpi in kpis:
+        parse_kpi(kpi)
+    check_out_dir(out_dir, force=force)
+    with open_pool(workers=workers, scheduler=scheduler) as pool:
+        result = run_sensitivity(scenario, method=method, samples=samples, kpis=kpis, seed=seed,
+                                 model_path=model_path, calibration=calibration, pool=pool,
+                                 progress=True)
+    files = sensitivity_files(result, lang=lang)
+    _write(out_dir, files, sensitivity_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
+    click.echo(f"{result.runs} runs ({method}, N = {samples}, {len(result.parameters)} varied); "
+               f"wrote {len(files) + 1} files (indices.csv, tornado_*.png, ...) to {out_dir} in "
+               f"{time.perf_counter() - started:.0f} s")
+    _warn_calibration(result.session.calibration)
+
+
+@main.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--when", "when", required=True, metavar="'KPI OP NUMBER'",
+              help='When a future fails, e.g. "coa_emergency_2030 > 0" (OP: < <= > >= == !=).')
+@click.option("--samples", type=int, required=True,
+              help="Futures: Latin-hypercube samples of the uncertainty ensemble (>= 100).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the design  [default: drawn and recorded in the manifest]")
+@click.option("--boxes", type=int, default=2, show_default=True,
+              help="At most this many PRIM boxes.")
+@click.option("--min-coverage", type=float, default=0.8, show_default=True,
+              help="Share of the (remaining) failing futures a box must cover.")
+@model_option
+@calibration_option
+@scaleout_options
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def discover(
+    ctx: click.Context, scenario: str, when: str, samples: int, seed: int | None, boxes: int,
+    min_coverage: float, model_path: Path | None, calibration: str | None,
+    workers: int | None, scheduler: str | None, out_dir: Path, force: bool, lang: Lang,
+) -> None:
+    """Scenario discovery: the boxes of assumptions in which SCENARIO fails (PRIM); write
+    boxes.csv, trajectory.csv, futures.csv, reading.txt and peeling_trajectory.png."""
+    from sdmodel.analysis.condition import parse_when
+    from sdmodel.analysis.discovery import run_discovery
+    from sdmodel.analysis.robustness_files import discovery_files, discovery_manifest
+    from sdmodel.scaleout import open_pool
+
+    started = time.perf_counter()
+    parse_when(when)  # fail before loading the model, not after the runs
+    check_out_dir(out_dir, force=force)
+    with open_pool(workers=workers, scheduler=scheduler) as pool:
+        result = run_discovery(scenario, when=when, samples=samples, seed=seed, boxes=boxes,
+                               min_coverage=min_coverage, model_path=model_path,
+                               calibration=calibration, pool=pool, progress=True)
+    files = discovery_files(result, lang=lang)
+    _write(out_dir, files, discovery_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
+    click.echo(f"{result.failing} of {samples} futures fail ({result.condition.text}); "
+               f"{len(result.boxes)} box(es); wrote {len(files) + 1} files to {out_dir} in "
+               f"{time.perf_counter() - started:.0f} s")
+    _warn_calibration(result.session.calibration)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ def build_briefing(
     samples: int = FAN_SAMPLES,
     seed: int = FAN_SEED,
     monitor: Path | str | None = None,
+    sensitivity: Path | str | None = None,
+    discovery: Path | str | None = None,
 ) -> Briefing:
     """Run the scenarios and build the briefing's figures and pages.
 
@@ -112,6 +114,10 @@ def build_briefing(
     monitor
         Output folder of ``asielketen monitor``: adds the signpost dashboard and the drift
         table (:mod:`sdmodel.briefing.monitoring`).
+    sensitivity, discovery
+        Output folders of ``asielketen sensitivity`` (tornado pages of COA occupancy and
+        emergency reception in 2030) and ``asielketen discover`` (the discovery box page);
+        ``None`` for none (:mod:`sdmodel.briefing.robustness`).
 
     Raises
     ------
@@ -121,6 +127,7 @@ def build_briefing(
     """
     from sdmodel.analysis.compare import compare
     from sdmodel.briefing.data import load_optimized
+    from sdmodel.briefing.robustness import load_discovery, load_sensitivity, robustness_makers
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
     from sdmodel.figures.marks import law_dates, source_line
 
@@ -129,6 +136,8 @@ def build_briefing(
         raise AsielketenError("give at least one --scenario, e.g. --scenario baseline")
     opt = load_optimized(optimized) if optimized is not None else None
     monitored = _load_monitor(monitor)
+    sens = load_sensitivity(sensitivity) if sensitivity is not None else None
+    disc = load_discovery(discovery) if discovery is not None else None
     comparison = compare(list(scenarios), model_path=model_path)
     main = comparison.scenarios[0]
     observations = load_observations()
@@ -144,6 +153,7 @@ def build_briefing(
                                        samples=samples, seed=seed)
     if monitored is not None:
         makers["monitor_signposts"] = _monitor_figure(monitored, lang=lang, source=source)
+    makers.update(robustness_makers(sens, disc, lang=lang, source=source))
     figures, findings = {}, {}
     for name, (finding, make) in makers.items():
         findings[name] = finding
@@ -156,6 +166,8 @@ def build_briefing(
         "scenario_files": [str(s.source) for s in comparison.scenarios],
         "optimized": str(opt.path) if opt is not None else None,
         "monitor": str(monitored.path) if monitored is not None else None,
+        "sensitivity": str(sens.path) if sens is not None else None,
+        "discovery": str(disc.path) if disc is not None else None,
         "lang": lang, "calibration": comparison.session.calibration.note,
         "fan_samples": None if used_seed is None else samples,
         "figures": list(figures), "pdf_pages": [kind for kind, _ in pages],
