@@ -25,8 +25,9 @@ from calibration.config import Method
 from sdmodel.engine import Engine, VariableKind
 from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import Lang
-from sdmodel.outputs.folder import check_out_dir, write_outputs
+from sdmodel.outputs.folder import check_out_dir, check_writable, write_outputs
 from sdmodel.outputs.manifest import package_versions
+from sdmodel.outputs.signals import INTERRUPTED_EXIT_CODE, interrupt_on_termination
 from sdmodel.outputs.writers import Writer
 from sdmodel.scenarios.overrides import parse_set_option
 from sdmodel.scenarios.scenario import DEFAULT_SCENARIO
@@ -40,7 +41,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # -- shared options and error handling -----------------------------------------------------------
 
 model_option = click.option(
-    "--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Vensim .mdl file  [default: models/asielketen.mdl]",
 )
 out_option = click.option(
@@ -49,8 +51,18 @@ out_option = click.option(
 )
 force_option = click.option(
     "--force", is_flag=True,
-    help="Replace an existing output folder (only after the new one is complete).",
+    help="Replace an existing output folder that this same command wrote (untouched: no "
+         "files added or edited); only after the new one is complete.",
 )
+MAX_SEED = 2**32 - 1
+"""Seeds are 0 .. 2**32 - 1: what every NumPy generator the jobs use accepts."""
+
+
+def _check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_SEED:
+        raise click.ClickException(f"--seed {value}: a seed is a whole number from 0 to "
+                                   f"{MAX_SEED}; e.g. --seed 1")
+    return value
 lang_option = click.option(
     "--lang", type=click.Choice(get_args(Lang)), default="nl", show_default=True,
     help="Language of figure labels.",
@@ -84,8 +96,19 @@ def scaleout_options(func: F) -> F:
              "results are the same as without  [default: in this process]")(func)
 
 
+def _check_calibration(_ctx: click.Context, _param: click.Parameter, value: str | None
+                       ) -> str | None:
+    from sdmodel.data.fitted import check_calibration_choice
+
+    try:
+        check_calibration_choice(value)
+    except AsielketenError as err:
+        raise click.ClickException(str(err)) from err
+    return value
+
+
 calibration_option = click.option(
-    "--calibration", metavar="DIR|none", default=None,
+    "--calibration", metavar="DIR|none", default=None, callback=_check_calibration,
     help="Calibrated constants to run with: a calibration output folder, or 'none' for the "
          "model's own defaults  [default: calibration/fitted for the project's model]",
 )
@@ -100,6 +123,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except AsielketenError as err:
             raise click.ClickException(str(err)) from err
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the writer has cleaned up
+            click.echo("\ninterrupted: no partial output was left", err=True)
+            raise SystemExit(INTERRUPTED_EXIT_CODE) from None
         except OSError as err:  # a file named by the user is missing, unreadable, ...
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
@@ -120,8 +146,40 @@ def _write(out_dir: Path, files: Mapping[str, Writer],
         ) from err
 
 
+def _check_before_work(ctx: click.Context, out_dir: Path, *, force: bool,
+                       scenarios: tuple[str, ...] = (), spec: str | None = None,
+                       until: str | None = None, files: Mapping[str, Path | None] | None = None,
+                       folders: Mapping[str, Path | None] | None = None) -> None:
+    """Check --out and the named inputs before any work, so errors come at once."""
+    from sdmodel.scenarios.scenario import scenario_path
+
+    for option, path in (files or {}).items():
+        if path is not None and not path.is_file():
+            raise click.ClickException(f"{option} {path}: file not found; give the path of "
+                                       "an existing file")
+    for option, path in (folders or {}).items():
+        if path is not None and not path.is_dir():
+            raise click.ClickException(f"{option} {path}: folder not found; give an existing "
+                                       "output folder")
+    check_writable(out_dir)
+    check_out_dir(out_dir, force=force, job=ctx.info_name)
+    for scenario in scenarios:
+        scenario_path(scenario)
+    if spec is not None:
+        from sdmodel.optimize.spec import load_spec
+
+        load_spec(spec)
+    if until is not None:
+        from sdmodel.calendar import parse_month
+
+        parse_month(until)
+
+
 def _warn_calibration(calibration: Calibration) -> None:
-    """Warn when the calibration was fitted to another version of the model."""
+    """Say which calibration was used when that is not obvious; warn when it was fitted to
+    another version of the model."""
+    if calibration.reason:
+        click.echo(f"note: {calibration.reason}", err=True)
     if calibration.model_matches is False:
         click.echo(f"warning: the calibration in {calibration.note} was fitted to another "
                    "version of the model; rerun 'asielketen calibrate'", err=True)
@@ -135,8 +193,12 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 def _command_line(ctx: click.Context) -> str:
-    """The command as an equivalent command line, with every option given explicitly."""
+    """The command as an equivalent command line: its arguments, then every option given."""
     parts = ["asielketen", str(ctx.info_name)]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param, click.Argument) and value not in (None, ()):
+            parts += [str(v) for v in (value if isinstance(value, tuple) else (value,))]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
         if not isinstance(param, click.Option) or value in (None, False, ()):
@@ -157,11 +219,31 @@ def _command_line(ctx: click.Context) -> str:
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_show_version, help="Show the versions and exit.")
 def main() -> None:
-    """The Dutch asylum chain as a system-dynamics model: simulate, calibrate, compare and
-    optimise policy schedules, write the briefing, list the model's variables."""
+    """asielketen: the Dutch asylum chain (IND, COA reception, housing, departure) as a Vensim
+    system-dynamics model (models/asielketen.mdl), calibrated to the history since 2014.
+
+    Run a scenario of the new laws and their phasing, fit the model to the observations,
+    compare scenarios with uncertainty bands, search phased schedules and capacity funding,
+    and write the parliamentary briefing (Dutch by default). Each command writes one output
+    folder, complete or not at all, with a manifest.json (command, model and data hashes,
+    seed, versions). Ctrl-C, SIGTERM and SIGHUP stop a command cleanly (exit code 130).
+
+    \b
+    Examples:
+      asielketen simulate --scenario alle-maatregelen --out out/alle
+      asielketen compare baseline gefaseerd --samples 200 --seed 1 --out out/vergelijk
+      asielketen optimize optimaliseer-alle-maatregelen --out out/plan
+      asielketen briefing --optimized out/plan --out out/briefing
+      asielketen doc --kind constant
+    """
+    interrupt_on_termination()
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen simulate --out out/basis
+  asielketen simulate --scenario gefaseerd --until 2030-12 --out out/gefaseerd
+  asielketen simulate --set "time to acquire regular capacity=12" --out out/sneller --force""")
 @model_option
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a scenario TOML file.")
@@ -187,7 +269,8 @@ def simulate(
     from sdmodel.analysis.simulate import simulate as run_simulation
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the run, not after it
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,), until=until,
+                       files={"--model": model_path})
     run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
                          calibration=calibration, until=until, engine=engine)
     files = simulation_files(run, lang=lang)
@@ -198,20 +281,25 @@ def simulate(
     _warn_calibration(run.session.calibration)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen calibrate --out out/fit --seed 1
+  asielketen calibrate --until 2022-01-01 --out out/backtest   (fit before 2022, score after)
+  asielketen calibrate --workers 2 --out out/fit --force""")
 @model_option
 @click.option("--until", metavar="YYYY-MM-DD", default=None,
               help="Back-test: fit to observations before this date, score the ones after.")
 @click.option("--method", type=click.Choice(get_args(Method)), default=None,
               help="Multi-start least squares or differential evolution  "
                    "[default: calibration.toml]")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of starts, DE and bootstrap  [default: calibration.toml]")
 @click.option("--starts", type=click.IntRange(min=1), default=None,
               help="Least-squares starts  [default: calibration.toml]")
 @click.option("--bootstrap", type=click.IntRange(min=0), default=None,
               help="Bootstrap refits for the intervals  [default: calibration.toml]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path",
+              type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Calibration file  [default: calibration/calibration.toml]")
 @scaleout_options
 @out_option
@@ -230,7 +318,8 @@ def calibrate(
     from calibration.files import calibration_files
     from sdmodel.scaleout import open_pool
 
-    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    _check_before_work(ctx, out_dir, force=force,  # fail before the search, not after it
+                       files={"--model": model_path, "--config": config_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_calibration(until=until, method=method, seed=seed, starts=starts,
                                  bootstrap=bootstrap, config_path=config_path,
@@ -240,7 +329,10 @@ def calibrate(
     click.echo(summary(result, out_dir=out_dir), nl=False)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen compare baseline wetten-zoals-aangenomen gefaseerd --out out/vergelijk
+  asielketen compare baseline alle-maatregelen --samples 200 --seed 1 --out out/banden""")
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
 @model_option
 @out_option
@@ -249,7 +341,7 @@ def calibrate(
 @click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
               help="Latin-hypercube samples of the assumptions per scenario; with N > 0 the "
               "figures show uncertainty bands (fan_charts.png).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the sample design  [default: drawn and recorded in the manifest]")
 @calibration_option
 @scaleout_options
@@ -270,7 +362,8 @@ def compare(
     from sdmodel.scaleout import open_pool
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
+                       files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
                                 samples=samples, seed=seed, pool=pool)
@@ -283,7 +376,10 @@ def compare(
     _warn_calibration(result.session.calibration)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen optimize optimaliseer-alle-maatregelen --out out/plan
+  asielketen optimize mijn-spec.toml --max-evals 200 --futures 20 --seed 1 --out out/plan""")
 @click.argument("spec", metavar="SPEC")
 @model_option
 @click.option("--max-evals", type=click.IntRange(min=10), default=None,
@@ -292,7 +388,7 @@ def compare(
 @click.option("--futures", type=click.IntRange(min=1), default=None,
               help="Futures per plan: the MPP bands, then Latin-hypercube samples  [default: "
               "the spec's [futures] count]")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the futures and the search  [default: the spec's, else drawn and "
               "recorded in the manifest]")
 @calibration_option
@@ -317,7 +413,7 @@ def optimize(
     from sdmodel.optimize.run import optimize as run_optimization
     from sdmodel.scaleout import open_pool
 
-    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    _check_before_work(ctx, out_dir, force=force, spec=spec, files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
                                   model_path=model_path, calibration=calibration,
@@ -332,7 +428,10 @@ def optimize(
         click.echo(f"warning: {result.message}", err=True)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen doc --kind constant
+  asielketen doc --format csv > variabelen.csv""")
 @model_option
 @click.option("--kind", type=click.Choice(get_args(VariableKind)), default=None,
               help="Only variables of this kind.")
@@ -354,13 +453,17 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
         click.echo(doc_table(table.to_dict(orient="records"), width=width))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen briefing --out out/briefing
+  asielketen briefing --scenario gefaseerd --scenario baseline --optimized out/plan --out out/b""")
 @model_option
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a TOML file; repeatable, the first is "
               "the main one  [default: baseline, wetten-zoals-aangenomen, alle-maatregelen, "
               "gefaseerd]")
-@click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--optimized", "optimized",
+              type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="RESULT_DIR",
               help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")
 @lang_option
@@ -381,7 +484,8 @@ def briefing(
     )
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
+                       files={"--model": model_path}, folders={"--optimized": optimized})
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
                             model_path=model_path)
     _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
