@@ -36,10 +36,10 @@ def writer(path):
     path.write_text(content, encoding="utf-8")
 
 try:
-    write_outputs(out, {n: writer for n in %r}, force=True, manifest={"command": %r})
+    write_outputs(out, {n: writer for n in FILES}, force=True, manifest={"command": COMMAND})
 except KeyboardInterrupt:
     sys.exit(130)
-""" % (FILES, COMMAND)
+""".replace("FILES", repr(FILES)).replace("COMMAND", repr(COMMAND))
 
 
 def write(out: Path, content: str, *, kill_at: str | None = None, sig: str = "KILL",
