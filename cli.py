@@ -383,8 +383,13 @@ Examples:
 @click.argument("spec", metavar="SPEC")
 @model_option
 @click.option("--max-evals", type=click.IntRange(min=10), default=None,
-              help="Candidate plans to evaluate, each over every future  [default: the spec's "
-              "[search] max_evals]")
+              help="Budget of candidate plans for the search (its population x generations) "
+              "and the Pareto sweep ([pareto] share_of_evals of it), each plan run over every "
+              "future. Not a hard limit: the feasibility check at the corners of the space, the "
+              "polish at the bounds and the minimum of a search (5 plans x 2 generations; 10 "
+              "plans per Pareto budget) come on top; the summary and manifest.json give the "
+              "total  "
+              "[default: the spec's [search] max_evals]")
 @click.option("--futures", type=click.IntRange(min=1), default=None,
               help="Futures per plan: the MPP bands, then Latin-hypercube samples  [default: "
               "the spec's [futures] count]")
