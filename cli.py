@@ -364,9 +364,12 @@ def compare(
     started = time.perf_counter()
     _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
                        files={"--model": model_path})
+    from sdmodel.progress import ProgressPool
+
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
-                                samples=samples, seed=seed, pool=pool)
+                                samples=samples, seed=seed,
+                                pool=ProgressPool(pool, "bands") if samples else pool)
     files = comparison_files(result, lang=lang)
     _write(out_dir, files, comparison_manifest(result, lang=lang, command=_command_line(ctx)),
            force=force)
@@ -491,10 +494,13 @@ def briefing(
     started = time.perf_counter()
     _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
                        files={"--model": model_path}, folders={"--optimized": optimized})
+    from sdmodel.progress import writing_bar
+
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
-                            model_path=model_path)
-    _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
-           force=force)
+                            model_path=model_path, progress=True)
+    with writing_bar(briefing_files(result)) as files:
+        _write(out_dir, files, briefing_manifest(result, command=_command_line(ctx)),
+               force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote briefing.pdf ({result.page_count} pages), {len(result.figures)} figures "
                f"(PNG and SVG), kpis.csv and findings.csv to {out_dir} in {elapsed:.1f} s")
