@@ -393,8 +393,9 @@ def write_pdf(briefing: Briefing, path: Path | str) -> Path:
     numbered)."""
     import matplotlib as mpl
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.transforms import Bbox
 
-    from sdmodel.briefing.pages import page_number
+    from sdmodel.briefing.pages import FOOT_STRIP, page_number
 
     path = Path(path)
     info = {"Title": text("briefing_title", briefing.lang), "Author": "asielketen",
@@ -402,10 +403,14 @@ def write_pdf(briefing: Briefing, path: Path | str) -> Path:
     total = len(briefing.pages)
     with mpl.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata=info) as pdf:
         for number, (kind, fig) in enumerate(briefing.pages, start=1):
-            # figure pages get their number in the PDF only (their PNG and SVG stay clean)
-            label = (page_number(fig, number, total, lang=briefing.lang)
-                     if kind.startswith("figure:") else None)
-            pdf.savefig(fig, facecolor="white")
-            if label is not None:
-                label.remove()
+            if not kind.startswith("figure:"):
+                pdf.savefig(fig, facecolor="white")
+                continue
+            # a figure page gets a strip below the figure for its number, in the PDF only
+            # (the PNG and SVG stay as they are; nothing of the figure is covered)
+            width, height = fig.get_size_inches()
+            label = page_number(fig, number, total, lang=briefing.lang, below=FOOT_STRIP)
+            pdf.savefig(fig, facecolor="white",
+                        bbox_inches=Bbox([[0, -FOOT_STRIP], [width, height]]))
+            label.remove()
     return path
