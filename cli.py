@@ -159,7 +159,7 @@ def _check_before_work(ctx: click.Context, out_dir: Path, *, force: bool,
                                        "an existing file")
     for option, path in (folders or {}).items():
         if path is not None and not path.is_dir():
-            raise click.ClickException(f"{option} {path}: folder not found; give an existing "
+            raise click.ClickException(f"{option} {path}: no such folder; give an existing "
                                        "output folder")
     check_writable(out_dir)
     check_out_dir(out_dir, force=force, job=ctx.info_name)

@@ -223,9 +223,13 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
     schedule, subtitle, owner = _schedule(comparison, opt, lang=lang,
                                           table=schedule_table, planned=planned_schedule)
     if owner is not None:  # no schedule when no scenario starts a measure or funds capacity
-        makers["schedule"] = (F.finding_gantt(schedule, lang=lang),
+        finding = F.finding_gantt(schedule, lang=lang)
+        if owner != main.name:  # say whose schedule it is: the main scenario may start nothing
+            finding = f"{text('scenario', lang).capitalize()} {owner}: {finding[:1].lower()}" \
+                      f"{finding[1:]}"
+        makers["schedule"] = (finding,
                               lambda: fig_gantt(schedule, lang=lang, source=source(owner),
-                                                subtitle=subtitle))
+                                                subtitle=subtitle, title=finding))
     if opt is not None and opt.pareto is not None and len(opt.pareto):
         chosen = _chosen_plan(opt)
         makers["pareto"] = (F.finding_pareto(opt.pareto, lang=lang), lambda: fig_pareto(
@@ -395,7 +399,7 @@ def write_pdf(briefing: Briefing, path: Path | str) -> Path:
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.transforms import Bbox
 
-    from sdmodel.briefing.pages import FOOT_STRIP, page_number
+    from sdmodel.briefing.pages import NUMBER_STRIP, page_number
 
     path = Path(path)
     info = {"Title": text("briefing_title", briefing.lang), "Author": "asielketen",
@@ -406,11 +410,12 @@ def write_pdf(briefing: Briefing, path: Path | str) -> Path:
             if not kind.startswith("figure:"):
                 pdf.savefig(fig, facecolor="white")
                 continue
-            # a figure page gets a strip below the figure for its number, in the PDF only
-            # (the PNG and SVG stay as they are; nothing of the figure is covered)
+            # a figure page gets a strip above the figure for its number, in the PDF only (the
+            # PNG and SVG stay as they are; nothing of the figure moves or is covered: the
+            # figure's own coordinates, and the legends anchored at its foot, stay put)
             width, height = fig.get_size_inches()
-            label = page_number(fig, number, total, lang=briefing.lang, below=FOOT_STRIP)
+            label = page_number(fig, number, total, lang=briefing.lang, above=NUMBER_STRIP)
             pdf.savefig(fig, facecolor="white",
-                        bbox_inches=Bbox([[0, -FOOT_STRIP], [width, height]]))
+                        bbox_inches=Bbox([[0, 0], [width, height + NUMBER_STRIP]]))
             label.remove()
     return path

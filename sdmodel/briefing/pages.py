@@ -209,15 +209,19 @@ def number_pages(pages: Sequence[Figure], *, lang: str, skip: Sequence[int] = ()
             page_number(fig, number, total, lang=lang)
 
 
-FOOT_STRIP = 0.3
-"""Inches added below a figure page of the PDF for its page number."""
+NUMBER_STRIP = 0.3
+"""Inches added above a figure page of the PDF for its page number."""
 
 
-def page_number(fig: Figure, number: int, total: int, *, lang: str, below: float = 0.0):
+def page_number(fig: Figure, number: int, total: int, *, lang: str, above: float = 0.0):
     """Write "pagina n van N" in the bottom right corner of ``fig`` (at the same distance from
-    the edges on every page size), or ``below`` inches under the figure (a strip the PDF page
-    adds); return the text artist (to remove it again)."""
+    the edges on every page size), or, with ``above``, in a strip that many inches high that the
+    PDF page adds above the figure; return the text artist (to remove it again)."""
     width, height = fig.get_size_inches()
     of = "van" if lang == "nl" else "of"
-    return fig.text(1 - MARGIN / width, (0.12 - below) / height, f"{text('page', lang)} "
-                    f"{number} {of} {total}", ha="right", va="bottom", fontsize=8, color="0.4")
+    label = f"{text('page', lang)} {number} {of} {total}"
+    if above:
+        return fig.text(1 - MARGIN / width, (height + above - 0.12) / height, label, ha="right",
+                        va="top", fontsize=8, color="0.4")
+    return fig.text(1 - MARGIN / width, 0.12 / height, label, ha="right", va="bottom",
+                    fontsize=8, color="0.4")
