@@ -41,8 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # -- shared options and error handling -----------------------------------------------------------
 
 model_option = click.option(
-    "--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
+    "--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="Vensim .mdl file  [default: models/asielketen.mdl]",
 )
 out_option = click.option(
@@ -63,6 +62,8 @@ def _check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None)
         raise click.ClickException(f"--seed {value}: a seed is a whole number from 0 to "
                                    f"{MAX_SEED}; e.g. --seed 1")
     return value
+
+
 lang_option = click.option(
     "--lang", type=click.Choice(get_args(Lang)), default="nl", show_default=True,
     help="Language of figure labels.",
@@ -243,7 +244,7 @@ def main() -> None:
 Examples:
   asielketen simulate --out out/basis
   asielketen simulate --scenario gefaseerd --until 2030-12 --out out/gefaseerd
-  asielketen simulate --set "time to acquire regular capacity=12" --out out/sneller --force""")
+  asielketen simulate --set "base time to acquire regular capacity=12" --out out/snel""")
 @model_option
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a scenario TOML file.")
@@ -298,8 +299,7 @@ Examples:
               help="Least-squares starts  [default: calibration.toml]")
 @click.option("--bootstrap", type=click.IntRange(min=0), default=None,
               help="Bootstrap refits for the intervals  [default: calibration.toml]")
-@click.option("--config", "config_path",
-              type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Calibration file  [default: calibration/calibration.toml]")
 @scaleout_options
 @out_option
@@ -320,6 +320,10 @@ def calibrate(
 
     _check_before_work(ctx, out_dir, force=force,  # fail before the search, not after it
                        files={"--model": model_path, "--config": config_path})
+    if until is not None:
+        from calibration.backtest import parse_cutoff
+
+        parse_cutoff(until)
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_calibration(until=until, method=method, seed=seed, starts=starts,
                                  bootstrap=bootstrap, config_path=config_path,
@@ -359,13 +363,15 @@ def compare(
     """
     from sdmodel.analysis.compare import compare as run_comparison
     from sdmodel.analysis.files import comparison_files, comparison_manifest
+    from sdmodel.progress import ProgressPool
     from sdmodel.scaleout import open_pool
 
     started = time.perf_counter()
+    if samples == 1:
+        raise click.ClickException("--samples 1: bands need at least 2 samples; give 0 for no "
+                                   "bands or e.g. --samples 200")
     _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
                        files={"--model": model_path})
-    from sdmodel.progress import ProgressPool
-
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
                                 samples=samples, seed=seed,
@@ -432,6 +438,7 @@ def optimize(
     click.echo(summary(result), nl=False)
     click.echo(f"wrote {len(files) + 1} files (schedule.csv, kpis.csv, gantt.png, ...) to "
                f"{out_dir}")
+    _warn_calibration(result.session.calibration)
     if not result.success:
         click.echo(f"warning: {result.message}", err=True)
 
@@ -470,8 +477,7 @@ Examples:
               help="Scenario name in models/scenarios/ or a TOML file; repeatable, the first is "
               "the main one  [default: baseline, wetten-zoals-aangenomen, alle-maatregelen, "
               "gefaseerd]")
-@click.option("--optimized", "optimized",
-              type=click.Path(file_okay=False, path_type=Path),
+@click.option("--optimized", "optimized", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="RESULT_DIR",
               help="Output folder of 'asielketen optimize' (schedule, Pareto front, ensemble).")
 @lang_option
@@ -490,12 +496,11 @@ def briefing(
         briefing_manifest,
         build_briefing,
     )
+    from sdmodel.progress import writing_bar
 
     started = time.perf_counter()
     _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
                        files={"--model": model_path}, folders={"--optimized": optimized})
-    from sdmodel.progress import writing_bar
-
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
                             model_path=model_path, progress=True)
     with writing_bar(briefing_files(result)) as files:

@@ -30,6 +30,8 @@ BAD_INPUTS = [
     ("briefing --scenario nosuch --out {tmp}/o", "nosuch.toml not found"),
     ("optimize nospec --out {tmp}/o", "optimisation spec"),
     ("simulate --until 2030-13 --out {tmp}/o", "'2030-13' is not a month; write it as YYYY-MM"),
+    ("calibrate --until 2031-01-01 --out {tmp}/o", "2031-01-01"),
+    ("compare baseline --samples 1 --out {tmp}/o", "--samples 1: bands need at least 2 samples"),
     ("simulate --model {tmp}/missing.mdl --out {tmp}/o", "missing.mdl: file not found"),
     ("calibrate --config {tmp}/missing.toml --out {tmp}/o", "missing.toml: file not found"),
     ("briefing --optimized {tmp}/nodir --out {tmp}/o", "--optimized"),
