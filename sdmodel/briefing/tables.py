@@ -135,7 +135,7 @@ def assumption_rows(doc: pd.DataFrame, defaults: Mapping[str, float],
                 and not math.isclose(calibrated[row.name], defaults[row.name]):
             default += "\n" + text("calibrated_value", lang).format(
                 value=format_plain(calibrated[row.name], lang))
-        reason = ASSUMPTION.split(str(row.comment), maxsplit=1)[-1].strip()
+        reason = in_language(ASSUMPTION.split(str(row.comment), maxsplit=1)[-1].strip(), lang)
         rows.append([str(row.name), default, _range(row.min, row.max, lang),
                      readable_unit(str(row.units or ""), lang), reason[:1].upper() + reason[1:]])
     return rows
@@ -154,10 +154,21 @@ def measure_assumption_rows(*, lang: str) -> list[list[str]]:
         for effect in measure.effects:
             if not effect.assumption:
                 continue
+            reason = in_language(effect.assumption, lang)
             rows.append([f"{title}: {effect.key}", format_plain(effect.value, lang),
                          _range(effect.low, effect.high, lang), readable_unit(effect.unit, lang),
-                         effect.assumption[:1].upper() + effect.assumption[1:]])
+                         reason[:1].upper() + reason[1:]])
     return rows
+
+
+def in_language(reason: str, lang: str) -> str:
+    """An assumption's reason in ``lang``: the Dutch of :data:`~sdmodel.briefing.assumptions_nl.
+    REASONS_NL` for ``nl`` (the English of the model when a reason is not translated yet)."""
+    if lang != "nl":
+        return reason
+    from sdmodel.briefing.assumptions_nl import REASONS_NL
+
+    return REASONS_NL.get(reason.strip(), reason)
 
 
 def _range(low: object, high: object, lang: str) -> str:

@@ -111,8 +111,8 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
     "assumptions": {"nl": "Aannames", "en": "Assumptions"},
     "assumptions_note": {
         "nl": "Elke constante van het model die op een aanname berust (geen officieel cijfer), "
-              "met standaardwaarde, bereik en eenheid. Naam en reden staan zoals in het model "
-              "(models/asielketen.mdl, in het Engels), zodat ze daar terug te vinden zijn.",
+              "met standaardwaarde, bereik, eenheid en reden. De naam is die in het model "
+              "(models/asielketen.mdl), zodat de constante daar terug te vinden is.",
         "en": "Every model constant that rests on an assumption (no official figure), with its "
               "default, range and reason from the .mdl file.",
     },

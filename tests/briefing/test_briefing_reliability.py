@@ -21,7 +21,9 @@ def baseline():
 
 
 def _texts(fig) -> str:
-    return " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    """Every text of a figure, non-breaking spaces as spaces."""
+    texts = (t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+    return " ".join(texts).replace(NBSP, " ")
 
 
 def test_a_baseline_briefing_starts_no_measure_and_marks_no_eu_pact(baseline) -> None:
@@ -64,7 +66,7 @@ def test_units_are_dutch_words_that_never_break(units: str, nl: str) -> None:
 def test_assumption_pages_show_readable_units(baseline) -> None:
     text = " ".join(_texts(fig) for kind, fig in baseline.pages if kind == "assumptions")
     assert "dmnl" not in text and "Mont\nh" not in text
-    assert f"uur{NBSP}per{NBSP}fte{NBSP}per{NBSP}maand" in text or "uur per fte" in text
+    assert "uur per fte per maand" in text
 
 
 def test_urls_wrap_only_after_a_separator() -> None:
@@ -115,3 +117,20 @@ def test_overlapping_bands_are_drawn_as_edges_and_light_fills() -> None:
     assert len(ax.collections) == 3  # one (50%) fill per scenario, not two translucent layers
     assert sum(line.get_linestyle() == "--" for line in ax.lines) == 6  # dashed 90% edges
     plt.close(fig)
+
+
+def test_the_assumption_reasons_are_in_dutch() -> None:
+    from sdmodel.briefing.assumptions_nl import REASONS_NL
+    from sdmodel.briefing.tables import assumption_rows, in_language, measure_assumption_rows
+    from sdmodel.engine.model import ChainModel
+
+    model = ChainModel.from_mdl()
+    defaults = {k: float(v) for k, v in model.initial_values().items()}
+    rows = assumption_rows(model.doc(), defaults, {}, lang="nl") + measure_assumption_rows(
+        lang="nl")
+    english = assumption_rows(model.doc(), defaults, {}, lang="en") + measure_assumption_rows(
+        lang="en")
+    translated = sum(nl[4] != en[4] for nl, en in zip(rows, english, strict=True))
+    assert translated >= 0.95 * len(rows)  # an edited reason shows in English until translated
+    assert in_language("not published.", "en") == "not published."
+    assert all(nl.strip() and "  " not in nl for nl in REASONS_NL.values())

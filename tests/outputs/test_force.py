@@ -81,3 +81,11 @@ def test_the_check_before_work_names_the_command(tmp_path: Path) -> None:
 ])
 def test_job_of_a_command_line(command: str | None, job: str | None) -> None:
     assert job_of(command) == job
+
+
+def test_the_committed_calibration_can_be_refitted_with_force() -> None:
+    """calibration/fitted is an untouched 'calibrate' output: the lead refits it with
+    'asielketen calibrate --out calibration/fitted --force' (a hand edit would block that)."""
+    check_out_dir(FITTED_DIR, force=True, job="calibrate")
+    with pytest.raises(OutputExistsError, match="not by 'asielketen simulate'"):
+        check_out_dir(FITTED_DIR, force=True, job="simulate")
