@@ -415,7 +415,14 @@ def write_pdf(briefing: Briefing, path: Path | str) -> Path:
             # figure's own coordinates, and the legends anchored at its foot, stay put)
             width, height = fig.get_size_inches()
             label = page_number(fig, number, total, lang=briefing.lang, above=NUMBER_STRIP)
+            # figure legends anchored at the figure's box would follow it into the strip:
+            # anchor them at the figure's own coordinates while the page is saved
+            loose = [lg for lg in fig.legends if lg._bbox_to_anchor is None]
+            for legend in loose:
+                legend.set_bbox_to_anchor((0, 0, 1, 1), transform=fig.transFigure)
             pdf.savefig(fig, facecolor="white",
                         bbox_inches=Bbox([[0, 0], [width, height + NUMBER_STRIP]]))
+            for legend in loose:
+                legend.set_bbox_to_anchor(None)
             label.remove()
     return path
