@@ -126,9 +126,27 @@ def fig_dashboard(results: pd.DataFrame, observations: pd.DataFrame | None = Non
     subtitle = text("dashboard_subtitle", lang)
     if scenario:
         subtitle += f"; {text('scenario', lang)}: {scenario}"
-    return kpi_overview(results, observations, lang=lang,
-                        title=finding_dashboard(results, lang=lang), subtitle=subtitle,
-                        model_sha256=model_sha256)
+    fig = kpi_overview(results, observations, lang=lang,
+                       title=finding_dashboard(results, lang=lang), subtitle=subtitle,
+                       model_sha256=model_sha256)
+    _key_beside_subtitle(fig, subtitle)  # the observation key, clear of the finding's lines
+    return fig
+
+
+def _key_beside_subtitle(fig: Figure, subtitle: str) -> None:
+    """Put the figure legends (the observation markers) at the right end of the subtitle line:
+    at the top right they would run into a finding's title of two lines."""
+    line = next((t for t in fig.texts if t.get_text() and subtitle.startswith(t.get_text())),
+                None)
+    if line is None:
+        return
+    top = line.get_position()[1]
+    for legend in fig.legends:
+        legend.set_loc("upper right")
+        legend.set_bbox_to_anchor((0.995, top + 0.006), transform=fig.transFigure)
+        legend.borderaxespad = 0
+        for label_text in legend.get_texts():  # smaller, to fit beside the subtitle
+            label_text.set_fontsize("x-small")
 
 
 # -- cost per actor per year -----------------------------------------------------------------------

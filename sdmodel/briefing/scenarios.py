@@ -73,12 +73,13 @@ def fig_comparison(results: Mapping[str, pd.DataFrame], scenarios: Sequence[Scen
     ordered = {s.name: results[s.name] for s in scenarios}
     retitle(fig, title=finding_comparison(ordered, lang=lang),
             subtitle=text("comparison_subtitle", lang))
-    _legends_below_title(fig)
+    legends_beside_subtitle(fig)
     return fig
 
 
-def _legends_below_title(fig: Figure) -> None:
-    """Move the figure legends to the right end of the subtitle line, above the panels."""
+def legends_beside_subtitle(fig: Figure) -> None:
+    """Move the figure legends to the right end of the subtitle line, above the panels (clear
+    of a finding's title of two lines)."""
     left, bottom, width, height = fig.get_layout_engine().get()["rect"]
     top = bottom + height
     for legend in fig.legends:

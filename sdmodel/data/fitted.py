@@ -78,7 +78,7 @@ def _missing(path: Path) -> str:
         return (f"{project_relative(path)}: file not found; the committed calibration is "
                 "incomplete: restore it with 'git checkout calibration/fitted'")
     if not path.parent.is_dir():
-        return (f"{path.parent}: no such folder; give an 'asielketen calibrate' "
+        return (f"--calibration {path.parent}: no such folder; give an 'asielketen calibrate' "
                 "output folder, or 'none' for the model's defaults")
     return (f"{path}: file not found, so {path.parent} is not a calibration; give an "
             "'asielketen calibrate' output folder as --calibration, or 'none'")
