@@ -237,7 +237,16 @@ def main() -> None:
       asielketen briefing --optimized out/plan --out out/briefing
       asielketen doc --kind constant
     """
+
+
+def run() -> None:
+    """The ``asielketen`` program: SIGTERM and SIGHUP stop it as Ctrl-C does, then :func:`main`.
+
+    The handlers are installed here, not in :func:`main`, so a process that calls the commands
+    in-process (the tests, through click's CliRunner) keeps its own signal handling.
+    """
     interrupt_on_termination()
+    main()
 
 
 @main.command(epilog="""\b
@@ -512,4 +521,4 @@ def briefing(
 
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -126,3 +126,12 @@ def test_sigterm_during_the_write_is_clean_and_exits_130(tmp_path: Path) -> None
     assert json.loads((out / "manifest.json").read_text())["created_utc"]  # the new one
     assert _simulate(out).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # the dead run's debris is gone
+
+
+def test_in_process_commands_leave_the_callers_signal_handlers_alone() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    CliRunner().invoke(cli.main, ["--help"])
+    CliRunner().invoke(cli.main, ["simulate", "--help"])
+    assert signal.getsignal(signal.SIGTERM) == before
