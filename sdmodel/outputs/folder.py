@@ -231,8 +231,8 @@ def check_writable(out_dir: Path | str) -> None:
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise OutputExistsError(f"cannot create {out_dir}: {parent} is a file, not a folder; "
-                                "choose another --out")
+        raise OutputExistsError(f"cannot write the output folder {out_dir}: {parent} is a "
+                                "file, not a folder; choose another --out")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputExistsError(f"cannot write the output folder {out_dir}: {parent} is not "
                                 "writable; choose another --out")
