@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/asielketen simulate --out $(DEMO_OUT) --force
+	$(BIN)/asielketen simulate --out $(DEMO_OUT)/simulate --force
 	$(BIN)/asielketen briefing --out $(DEMO_OUT)/briefing --force
 
 test: $(STAMP)

@@ -25,8 +25,9 @@ from calibration.config import Method
 from sdmodel.engine import Engine, VariableKind
 from sdmodel.errors import AsielketenError
 from sdmodel.figures.labels import Lang
-from sdmodel.outputs.folder import check_out_dir, write_outputs
+from sdmodel.outputs.folder import check_out_dir, check_writable, write_outputs
 from sdmodel.outputs.manifest import package_versions
+from sdmodel.outputs.signals import INTERRUPTED_EXIT_CODE, interrupt_on_termination
 from sdmodel.outputs.writers import Writer
 from sdmodel.scenarios.overrides import parse_set_option
 from sdmodel.scenarios.scenario import DEFAULT_SCENARIO
@@ -49,8 +50,20 @@ out_option = click.option(
 )
 force_option = click.option(
     "--force", is_flag=True,
-    help="Replace an existing output folder (only after the new one is complete).",
+    help="Replace an existing output folder that this same command wrote (untouched: no "
+         "files added or edited); only after the new one is complete.",
 )
+MAX_SEED = 2**32 - 1
+"""Seeds are 0 .. 2**32 - 1: what every NumPy generator the jobs use accepts."""
+
+
+def _check_seed(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_SEED:
+        raise click.ClickException(f"--seed {value}: a seed is a whole number from 0 to "
+                                   f"{MAX_SEED}; e.g. --seed 1")
+    return value
+
+
 lang_option = click.option(
     "--lang", type=click.Choice(get_args(Lang)), default="nl", show_default=True,
     help="Language of figure labels.",
@@ -84,8 +97,19 @@ def scaleout_options(func: F) -> F:
              "results are the same as without  [default: in this process]")(func)
 
 
+def _check_calibration(_ctx: click.Context, _param: click.Parameter, value: str | None
+                       ) -> str | None:
+    from sdmodel.data.fitted import check_calibration_choice
+
+    try:
+        check_calibration_choice(value)
+    except AsielketenError as err:
+        raise click.ClickException(str(err)) from err
+    return value
+
+
 calibration_option = click.option(
-    "--calibration", metavar="DIR|none", default=None,
+    "--calibration", metavar="DIR|none", default=None, callback=_check_calibration,
     help="Calibrated constants to run with: a calibration output folder, or 'none' for the "
          "model's own defaults  [default: calibration/fitted for the project's model]",
 )
@@ -100,6 +124,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except AsielketenError as err:
             raise click.ClickException(str(err)) from err
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the writer has cleaned up
+            click.echo("\ninterrupted: no partial output was left", err=True)
+            raise SystemExit(INTERRUPTED_EXIT_CODE) from None
         except OSError as err:  # a file named by the user is missing, unreadable, ...
             where = f"{err.filename}: " if err.filename else ""
             raise click.ClickException(f"{where}{err.strerror or err}") from err
@@ -120,8 +147,40 @@ def _write(out_dir: Path, files: Mapping[str, Writer],
         ) from err
 
 
+def _check_before_work(ctx: click.Context, out_dir: Path, *, force: bool,
+                       scenarios: tuple[str, ...] = (), spec: str | None = None,
+                       until: str | None = None, files: Mapping[str, Path | None] | None = None,
+                       folders: Mapping[str, Path | None] | None = None) -> None:
+    """Check --out and the named inputs before any work, so errors come at once."""
+    from sdmodel.scenarios.scenario import scenario_path
+
+    for option, path in (files or {}).items():
+        if path is not None and not path.is_file():
+            raise click.ClickException(f"{option} {path}: file not found; give the path of "
+                                       "an existing file")
+    for option, path in (folders or {}).items():
+        if path is not None and not path.is_dir():
+            raise click.ClickException(f"{option} {path}: no such folder; give an existing "
+                                       "output folder")
+    check_writable(out_dir)
+    check_out_dir(out_dir, force=force, job=ctx.info_name)
+    for scenario in scenarios:
+        scenario_path(scenario)
+    if spec is not None:
+        from sdmodel.optimize.spec import load_spec
+
+        load_spec(spec)
+    if until is not None:
+        from sdmodel.calendar import parse_month
+
+        parse_month(until)
+
+
 def _warn_calibration(calibration: Calibration) -> None:
-    """Warn when the calibration was fitted to another version of the model."""
+    """Say which calibration was used when that is not obvious; warn when it was fitted to
+    another version of the model."""
+    if calibration.reason:
+        click.echo(f"note: {calibration.reason}", err=True)
     if calibration.model_matches is False:
         click.echo(f"warning: the calibration in {calibration.note} was fitted to another "
                    "version of the model; rerun 'asielketen calibrate'", err=True)
@@ -135,8 +194,12 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 def _command_line(ctx: click.Context) -> str:
-    """The command as an equivalent command line, with every option given explicitly."""
+    """The command as an equivalent command line: its arguments, then every option given."""
     parts = ["asielketen", str(ctx.info_name)]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param, click.Argument) and value not in (None, ()):
+            parts += [str(v) for v in (value if isinstance(value, tuple) else (value,))]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
         if not isinstance(param, click.Option) or value in (None, False, ()):
@@ -157,11 +220,40 @@ def _command_line(ctx: click.Context) -> str:
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_show_version, help="Show the versions and exit.")
 def main() -> None:
-    """The Dutch asylum chain as a system-dynamics model: simulate, calibrate, compare and
-    optimise policy schedules, write the briefing, list the model's variables."""
+    """asielketen: the Dutch asylum chain (IND, COA reception, housing, departure) as a Vensim
+    system-dynamics model (models/asielketen.mdl), calibrated to the history since 2014.
+
+    Run a scenario of the new laws and their phasing, fit the model to the observations,
+    compare scenarios with uncertainty bands, search phased schedules and capacity funding,
+    and write the parliamentary briefing (Dutch by default). Each command writes one output
+    folder, complete or not at all, with a manifest.json (command, model and data hashes,
+    seed, versions). Ctrl-C, SIGTERM and SIGHUP stop a command cleanly (exit code 130).
+
+    \b
+    Examples:
+      asielketen simulate --scenario alle-maatregelen --out out/alle
+      asielketen compare baseline gefaseerd --samples 200 --seed 1 --out out/vergelijk
+      asielketen optimize optimaliseer-alle-maatregelen --out out/plan
+      asielketen briefing --optimized out/plan --out out/briefing
+      asielketen doc --kind constant
+    """
 
 
-@main.command()
+def run() -> None:
+    """The ``asielketen`` program: SIGTERM and SIGHUP stop it as Ctrl-C does, then :func:`main`.
+
+    The handlers are installed here, not in :func:`main`, so a process that calls the commands
+    in-process (the tests, through click's CliRunner) keeps its own signal handling.
+    """
+    interrupt_on_termination()
+    main()
+
+
+@main.command(epilog="""\b
+Examples:
+  asielketen simulate --out out/basis
+  asielketen simulate --scenario gefaseerd --until 2030-12 --out out/gefaseerd
+  asielketen simulate --set "base time to acquire regular capacity=12" --out out/snel""")
 @model_option
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a scenario TOML file.")
@@ -187,7 +279,8 @@ def simulate(
     from sdmodel.analysis.simulate import simulate as run_simulation
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the run, not after it
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,), until=until,
+                       files={"--model": model_path})
     run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
                          calibration=calibration, until=until, engine=engine)
     files = simulation_files(run, lang=lang)
@@ -198,14 +291,18 @@ def simulate(
     _warn_calibration(run.session.calibration)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen calibrate --out out/fit --seed 1
+  asielketen calibrate --until 2022-01-01 --out out/backtest   (fit before 2022, score after)
+  asielketen calibrate --workers 2 --out out/fit --force""")
 @model_option
 @click.option("--until", metavar="YYYY-MM-DD", default=None,
               help="Back-test: fit to observations before this date, score the ones after.")
 @click.option("--method", type=click.Choice(get_args(Method)), default=None,
               help="Multi-start least squares or differential evolution  "
                    "[default: calibration.toml]")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of starts, DE and bootstrap  [default: calibration.toml]")
 @click.option("--starts", type=click.IntRange(min=1), default=None,
               help="Least-squares starts  [default: calibration.toml]")
@@ -230,7 +327,12 @@ def calibrate(
     from calibration.files import calibration_files
     from sdmodel.scaleout import open_pool
 
-    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    _check_before_work(ctx, out_dir, force=force,  # fail before the search, not after it
+                       files={"--model": model_path, "--config": config_path})
+    if until is not None:
+        from calibration.backtest import parse_cutoff
+
+        parse_cutoff(until)
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_calibration(until=until, method=method, seed=seed, starts=starts,
                                  bootstrap=bootstrap, config_path=config_path,
@@ -240,7 +342,10 @@ def calibrate(
     click.echo(summary(result, out_dir=out_dir), nl=False)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen compare baseline wetten-zoals-aangenomen gefaseerd --out out/vergelijk
+  asielketen compare baseline alle-maatregelen --samples 200 --seed 1 --out out/banden""")
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
 @model_option
 @out_option
@@ -249,7 +354,7 @@ def calibrate(
 @click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
               help="Latin-hypercube samples of the assumptions per scenario; with N > 0 the "
               "figures show uncertainty bands (fan_charts.png).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the sample design  [default: drawn and recorded in the manifest]")
 @calibration_option
 @scaleout_options
@@ -267,13 +372,19 @@ def compare(
     """
     from sdmodel.analysis.compare import compare as run_comparison
     from sdmodel.analysis.files import comparison_files, comparison_manifest
+    from sdmodel.progress import ProgressPool
     from sdmodel.scaleout import open_pool
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    if samples == 1:
+        raise click.ClickException("--samples 1: bands need at least 2 samples; give 0 for no "
+                                   "bands or e.g. --samples 200")
+    _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
+                       files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_comparison(scenarios, model_path=model_path, calibration=calibration,
-                                samples=samples, seed=seed, pool=pool)
+                                samples=samples, seed=seed,
+                                pool=ProgressPool(pool, "bands") if samples else pool)
     files = comparison_files(result, lang=lang)
     _write(out_dir, files, comparison_manifest(result, lang=lang, command=_command_line(ctx)),
            force=force)
@@ -283,16 +394,24 @@ def compare(
     _warn_calibration(result.session.calibration)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen optimize optimaliseer-alle-maatregelen --out out/plan
+  asielketen optimize mijn-spec.toml --max-evals 200 --futures 20 --seed 1 --out out/plan""")
 @click.argument("spec", metavar="SPEC")
 @model_option
 @click.option("--max-evals", type=click.IntRange(min=10), default=None,
-              help="Candidate plans to evaluate, each over every future  [default: the spec's "
-              "[search] max_evals]")
+              help="Budget of candidate plans for the search (its population x generations) "
+              "and the Pareto sweep ([pareto] share_of_evals of it), each plan run over every "
+              "future. Not a hard limit: the feasibility check at the corners of the space, the "
+              "polish at the bounds and the minimum of a search (5 plans x 2 generations; 10 "
+              "plans per Pareto budget) come on top; the summary and manifest.json give the "
+              "total  "
+              "[default: the spec's [search] max_evals]")
 @click.option("--futures", type=click.IntRange(min=1), default=None,
               help="Futures per plan: the MPP bands, then Latin-hypercube samples  [default: "
               "the spec's [futures] count]")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the futures and the search  [default: the spec's, else drawn and "
               "recorded in the manifest]")
 @calibration_option
@@ -317,7 +436,7 @@ def optimize(
     from sdmodel.optimize.run import optimize as run_optimization
     from sdmodel.scaleout import open_pool
 
-    check_out_dir(out_dir, force=force)  # fail before the search, not after it
+    _check_before_work(ctx, out_dir, force=force, spec=spec, files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_optimization(spec, max_evals=max_evals, futures=futures, seed=seed,
                                   model_path=model_path, calibration=calibration,
@@ -328,6 +447,7 @@ def optimize(
     click.echo(summary(result), nl=False)
     click.echo(f"wrote {len(files) + 1} files (schedule.csv, kpis.csv, gantt.png, ...) to "
                f"{out_dir}")
+    _warn_calibration(result.session.calibration)
     if not result.success:
         click.echo(f"warning: {result.message}", err=True)
 
@@ -346,7 +466,7 @@ def optimize(
 @calibration_option
 @click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
               help="Runs per band (the plan's and the update's).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the bands  [default: drawn and recorded in the manifest]")
 @model_option
 @out_option
@@ -370,7 +490,8 @@ def monitor(
 
     started = time.perf_counter()
     check_out_dir_not_fitted(out_dir)
-    check_out_dir(out_dir, force=force)  # fail before the update, not after it
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,),  # before the update
+                       files={"--observations": observations, "--model": model_path})
     result = run_monitor(observations=observations, scenario=scenario, as_of=as_of,
                          drift_from=drift_from, calibration=calibration, samples=samples,
                          seed=seed, model_path=model_path)
@@ -383,7 +504,10 @@ def monitor(
     _warn_calibration(result.session.calibration)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen doc --kind constant
+  asielketen doc --format csv > variabelen.csv""")
 @model_option
 @click.option("--kind", type=click.Choice(get_args(VariableKind)), default=None,
               help="Only variables of this kind.")
@@ -405,7 +529,10 @@ def doc(model_path: Path | None, kind: VariableKind | None, fmt: str) -> None:
         click.echo(doc_table(table.to_dict(orient="records"), width=width))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  asielketen briefing --out out/briefing
+  asielketen briefing --scenario gefaseerd --scenario baseline --optimized out/plan --out out/b""")
 @model_option
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME|FILE",
               help="Scenario name in models/scenarios/ or a TOML file; repeatable, the first is "
@@ -440,14 +567,17 @@ def briefing(
         briefing_manifest,
         build_briefing,
     )
+    from sdmodel.progress import writing_bar
 
     started = time.perf_counter()
-    check_out_dir(out_dir, force=force)  # fail before the runs, not after them
+    _check_before_work(ctx, out_dir, force=force, scenarios=scenarios,
+                       files={"--model": model_path}, folders={"--optimized": optimized})
     result = build_briefing(scenarios or DEFAULT_SCENARIOS, optimized=optimized, lang=lang,
                             model_path=model_path, monitor=monitor_dir,
-                            sensitivity=sensitivity_dir, discovery=discovery_dir)
-    _write(out_dir, briefing_files(result), briefing_manifest(result, command=_command_line(ctx)),
-           force=force)
+                            sensitivity=sensitivity_dir, discovery=discovery_dir, progress=True)
+    with writing_bar(briefing_files(result)) as files:
+        _write(out_dir, files, briefing_manifest(result, command=_command_line(ctx)),
+               force=force)
     elapsed = time.perf_counter() - started
     click.echo(f"wrote briefing.pdf ({result.page_count} pages), {len(result.figures)} figures "
                f"(PNG and SVG), kpis.csv and findings.csv to {out_dir} in {elapsed:.1f} s")
@@ -467,7 +597,7 @@ def briefing(
               help="KPI to analyse (a kpis.csv column, e.g. coa_2030, or a KPI of "
               "sdmodel/names.py with an optional _YEAR); repeatable  [default: every kpis.csv "
               "column]")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the design  [default: drawn and recorded in the manifest]")
 @model_option
 @calibration_option
@@ -493,7 +623,8 @@ def sensitivity(
     check_samples(method, samples)  # fail before loading the model, not after the runs
     for kpi in kpis:
         parse_kpi(kpi)
-    check_out_dir(out_dir, force=force)
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,),
+                       files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_sensitivity(scenario, method=method, samples=samples, kpis=kpis, seed=seed,
                                  model_path=model_path, calibration=calibration, pool=pool,
@@ -513,7 +644,7 @@ def sensitivity(
               help='When a future fails, e.g. "coa_emergency_2030 > 0" (OP: < <= > >= == !=).')
 @click.option("--samples", type=int, required=True,
               help="Futures: Latin-hypercube samples of the uncertainty ensemble (>= 100).")
-@click.option("--seed", type=int, default=None,
+@click.option("--seed", type=int, callback=_check_seed, default=None,
               help="Seed of the design  [default: drawn and recorded in the manifest]")
 @click.option("--boxes", type=int, default=2, show_default=True,
               help="At most this many PRIM boxes.")
@@ -541,7 +672,8 @@ def discover(
 
     started = time.perf_counter()
     parse_when(when)  # fail before loading the model, not after the runs
-    check_out_dir(out_dir, force=force)
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,),
+                       files={"--model": model_path})
     with open_pool(workers=workers, scheduler=scheduler) as pool:
         result = run_discovery(scenario, when=when, samples=samples, seed=seed, boxes=boxes,
                                min_coverage=min_coverage, model_path=model_path,
@@ -556,4 +688,4 @@ def discover(
 
 
 if __name__ == "__main__":
-    main()
+    run()

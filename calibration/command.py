@@ -170,12 +170,15 @@ def prepare(
         For a model, data file or calibration.toml with an error, or a bad ``until``.
     """
     from calibration.evaluate import make_evaluator, model_constants
-    from sdmodel.data.observations import load_observations
+    from sdmodel.calendar import month_to_date
+    from sdmodel.data.observations import check_within_model, load_observations
     from sdmodel.engine.model import ChainModel
 
     cutoff = parse_cutoff(until) if until is not None else None
     model = ChainModel.from_mdl(model_path)
     observations = load_observations(observations_path)
+    check_within_model(observations, pd.Timestamp(month_to_date(model.final_time)),
+                       model=model.path.name)
     config = load_config(config_path, constants=model_constants(model),
                          model_names=model.names(), observed_series=set(observations["series"]))
     used, not_used = select_rows(observations, config)

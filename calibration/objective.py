@@ -173,16 +173,17 @@ class Objective:
         if rows.empty:
             raise DataFileError(f"{config.path.name}: no observation row is left to fit; "
                                 "use more series or a later --until")
+        file = rows.attrs.get("file", "observations.csv")
         for row in rows.itertuples():
             spec = config.series[row.series]
             if row.kind != spec.aggregation:
                 raise DataFileError(
-                    f"{config.path.name}, key 'series.{row.series}': observations.csv line "
+                    f"{config.path.name}, key 'series.{row.series}': {file} line "
                     f"{row.line} is a {row.kind} but the series is compared as a "
                     f"{spec.aggregation}; set aggregation or map it to a {row.kind} variable")
             if row.value <= 0:
                 raise DataFileError(
-                    f"observations.csv line {row.line}, field 'value': {row.value:g} is not "
+                    f"{file} line {row.line}, field 'value': {row.value:g} is not "
                     f"positive, which {config.settings.error} errors need; exclude the line in "
                     f"{config.path.name} (series.{row.series}.exclude_lines)")
         final_time = float(np.ceil(rows["t1"].max() / time_step) * time_step + time_step)

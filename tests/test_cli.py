@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import subprocess
 import sys
@@ -24,10 +25,12 @@ OLD_FILES = ["manifest.json", "old.txt"]
 
 
 def make_old_output(out: Path) -> None:
-    """A folder as an earlier run left it (it has a manifest.json)."""
+    """A folder as an earlier run of the same command left it (its manifest lists its files)."""
     out.mkdir()
-    (out / "manifest.json").write_text("{}", encoding="utf-8")
     (out / "old.txt").write_text("keep", encoding="utf-8")
+    digest = hashlib.sha256(b"keep").hexdigest()
+    manifest = {"command": "asielketen simulate --out run", "outputs": {"old.txt": digest}}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def invoke(*args: str):

@@ -93,6 +93,7 @@ def build_briefing(
     monitor: Path | str | None = None,
     sensitivity: Path | str | None = None,
     discovery: Path | str | None = None,
+    progress: bool = False,
 ) -> Briefing:
     """Run the scenarios and build the briefing's figures and pages.
 
@@ -118,6 +119,8 @@ def build_briefing(
         Output folders of ``asielketen sensitivity`` (tornado pages of COA occupancy and
         emergency reception in 2030) and ``asielketen discover`` (the discovery box page);
         ``None`` for none (:mod:`sdmodel.briefing.robustness`).
+    progress
+        Show a bar (runs, sample, each figure, pages) on stderr when it is a terminal.
 
     Raises
     ------
@@ -129,7 +132,8 @@ def build_briefing(
     from sdmodel.briefing.data import load_optimized
     from sdmodel.briefing.robustness import load_discovery, load_sensitivity, robustness_makers
     from sdmodel.data.observations import data_sha256, load_observations, load_parameters
-    from sdmodel.figures.marks import law_dates, source_line
+    from sdmodel.figures.marks import law_dates, laws_of, source_line
+    from sdmodel.progress import terminal_bar
 
     check_lang(lang)
     if not scenarios:
@@ -138,7 +142,9 @@ def build_briefing(
     monitored = _load_monitor(monitor)
     sens = load_sensitivity(sensitivity) if sensitivity is not None else None
     disc = load_discovery(discovery) if discovery is not None else None
+    bar = terminal_bar(3, "briefing") if progress else None
     comparison = compare(list(scenarios), model_path=model_path)
+    _tick(bar, "scenarios")
     main = comparison.scenarios[0]
     observations = load_observations()
     data_hash = data_sha256()
@@ -154,13 +160,25 @@ def build_briefing(
     if monitored is not None:
         makers["monitor_signposts"] = _monitor_figure(monitored, lang=lang, source=source)
     makers.update(robustness_makers(sens, disc, lang=lang, source=source))
+    if bar is not None:
+        bar.total = 3 + len(makers)
+    _tick(bar, "sample")
+    running = {s.name: {m.measure.name for m in s.active_measures} for s in comparison.scenarios}
     figures, findings = {}, {}
     for name, (finding, make) in makers.items():
         findings[name] = finding
-        figures[name] = make()
+        shown = (None if opt is not None and name in ("schedule", "pareto", "fan_coa")
+                 else set().union(*running.values()) if name in ("comparison", "schedule")
+                 else running[main.name])
+        with laws_of(shown):  # no marker of a law the figure's scenarios do not run
+            figures[name] = make()
+        _tick(bar, name)
     pages = _pages(comparison, figures, findings, opt, lang=lang, model_hash=model_hash,
                    data_hash=data_hash, parameters=load_parameters(), laws=law_dates(),
                    monitored=monitored)
+    _tick(bar, "pages")
+    if bar is not None:
+        bar.close()
     parameters = {
         "scenarios": [s.name for s in comparison.scenarios],
         "scenario_files": [str(s.source) for s in comparison.scenarios],
@@ -174,6 +192,12 @@ def build_briefing(
     }
     return Briefing(lang, figures, findings, pages, comparison.kpis,
                     comparison.session.model.path, model_hash, data_hash, parameters, used_seed)
+
+
+def _tick(bar: Any, step: str) -> None:
+    if bar is not None:
+        bar.set_postfix_str(step, refresh=False)
+        bar.update(1)
 
 
 def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Optimized | None,
@@ -220,9 +244,14 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
                        lambda: FB.fig_flows(results, lang=lang, source=source()))
     schedule, subtitle, owner = _schedule(comparison, opt, lang=lang,
                                           table=schedule_table, planned=planned_schedule)
-    makers["schedule"] = (F.finding_gantt(schedule, lang=lang, planned=owner is None),
-                          lambda: fig_gantt(schedule, lang=lang, source=source(owner or main.name),
-                                            subtitle=subtitle, planned=owner is None))
+    if owner is not None:  # no schedule when no scenario starts a measure or funds capacity
+        finding = F.finding_gantt(schedule, lang=lang)
+        if owner != main.name:  # say whose schedule it is: the main scenario may start nothing
+            finding = f"{text('scenario', lang).capitalize()} {owner}: {finding[:1].lower()}" \
+                      f"{finding[1:]}"
+        makers["schedule"] = (finding,
+                              lambda: fig_gantt(schedule, lang=lang, source=source(owner),
+                                                subtitle=subtitle, title=finding))
     if opt is not None and opt.pareto is not None and len(opt.pareto):
         chosen = _chosen_plan(opt)
         makers["pareto"] = (F.finding_pareto(opt.pareto, lang=lang), lambda: fig_pareto(
@@ -286,13 +315,21 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
            monitored: Monitored | None = None) -> list[tuple[str, Figure]]:
     """Title page, figure pages, KPI tables, assumptions and sources, numbered."""
     from sdmodel.analysis.compare import TABLE_COLUMNS
-    from sdmodel.briefing.pages import Column, number_pages, table_pages, title_page
+    from sdmodel.briefing.pages import (
+        Column,
+        column_chars,
+        number_pages,
+        table_pages,
+        title_page,
+        wrap_links,
+    )
     from sdmodel.briefing.tables import (
         assumption_rows,
         capacity_rows,
         kpi_rows,
         measure_assumption_rows,
         sources,
+        supported_figures,
     )
     from sdmodel.data.observations import load_observations
     from sdmodel.figures.formats import format_date
@@ -359,9 +396,10 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
                Column(text("amount", lang), 0.2, "right"), Column(text("cost", lang), 0.2,
                                                                    "right")],
               capacity_rows(opt.capacity_plan, lang=lang), size=9.5)
-    columns = [Column(text("name", lang), 0.22), Column(text("default", lang), 0.11, "right"),
-               Column(text("range", lang), 0.12, "right"), Column(text("unit", lang), 0.1),
-               Column(text("reason", lang), 0.45)]
+    columns = [Column(text("name", lang), 0.2), Column(text("default", lang), 0.1, "right"),
+               Column(text("range", lang), 0.1, "right"), Column(text("unit", lang), 0.17),
+               Column(text("reason", lang), 0.43)]  # the unit column holds 'euro per persoon
+    # per jaar' on one line (units are held together by non-breaking spaces)
     calibrated = session.calibration.values
     rows = assumption_rows(session.model.doc(), session.defaults, calibrated, lang=lang)
     rows += measure_assumption_rows(lang=lang)
@@ -369,11 +407,14 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
           note=text("assumptions_note", lang), size=8)
     groups = sources(doc=session.model.doc(), parameters=parameters,
                      observations=load_observations(), laws=laws, lang=lang)
-    for group, items in groups:  # two columns of sources per page
+    figure_pages = {name: number for number, name in enumerate(figures, start=2)}
+    width = column_chars(0.5, 7)
+    for key, group, items in groups:  # two columns of sources per page, URLs wrapped whole
+        items = [wrap_links(item, width) for item in items]
         pairs = [[items[i], items[i + 1] if i + 1 < len(items) else ""]
                  for i in range(0, len(items), 2)]
         table("sources", f"{text('sources', lang)}: {group}", [Column("", 0.5), Column("", 0.5)],
-              pairs, size=7)
+              pairs, note=supported_figures(key, figure_pages, lang=lang), size=7)
     number_pages([fig for _, fig in pages], lang=lang,
                  skip=[i for i, (kind, _) in enumerate(pages) if kind.startswith("figure:")])
     return pages
@@ -412,14 +453,36 @@ def _findings_frame(briefing: Briefing) -> pd.DataFrame:
 
 
 def write_pdf(briefing: Briefing, path: Path | str) -> Path:
-    """Write the PDF pages of ``briefing`` to ``path`` (multi-page, fonts embedded)."""
+    """Write the PDF pages of ``briefing`` to ``path`` (multi-page, fonts embedded, every page
+    numbered)."""
     import matplotlib as mpl
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.transforms import Bbox
+
+    from sdmodel.briefing.pages import NUMBER_STRIP, page_number
 
     path = Path(path)
     info = {"Title": text("briefing_title", briefing.lang), "Author": "asielketen",
             "Subject": ", ".join(briefing.parameters.get("scenarios", []))}
+    total = len(briefing.pages)
     with mpl.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata=info) as pdf:
-        for _, fig in briefing.pages:
-            pdf.savefig(fig, facecolor="white")
+        for number, (kind, fig) in enumerate(briefing.pages, start=1):
+            if not kind.startswith("figure:"):
+                pdf.savefig(fig, facecolor="white")
+                continue
+            # a figure page gets a strip above the figure for its number, in the PDF only (the
+            # PNG and SVG stay as they are; nothing of the figure moves or is covered: the
+            # figure's own coordinates, and the legends anchored at its foot, stay put)
+            width, height = fig.get_size_inches()
+            label = page_number(fig, number, total, lang=briefing.lang, above=NUMBER_STRIP)
+            # figure legends anchored at the figure's box would follow it into the strip:
+            # anchor them at the figure's own coordinates while the page is saved
+            loose = [lg for lg in fig.legends if lg._bbox_to_anchor is None]
+            for legend in loose:
+                legend.set_bbox_to_anchor((0, 0, 1, 1), transform=fig.transFigure)
+            pdf.savefig(fig, facecolor="white",
+                        bbox_inches=Bbox([[0, 0], [width, height + NUMBER_STRIP]]))
+            for legend in loose:
+                legend.set_bbox_to_anchor(None)
+            label.remove()
     return path

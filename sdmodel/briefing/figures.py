@@ -126,9 +126,27 @@ def fig_dashboard(results: pd.DataFrame, observations: pd.DataFrame | None = Non
     subtitle = text("dashboard_subtitle", lang)
     if scenario:
         subtitle += f"; {text('scenario', lang)}: {scenario}"
-    return kpi_overview(results, observations, lang=lang,
-                        title=finding_dashboard(results, lang=lang), subtitle=subtitle,
-                        model_sha256=model_sha256)
+    fig = kpi_overview(results, observations, lang=lang,
+                       title=finding_dashboard(results, lang=lang), subtitle=subtitle,
+                       model_sha256=model_sha256)
+    _key_beside_subtitle(fig, subtitle)  # the observation key, clear of the finding's lines
+    return fig
+
+
+def _key_beside_subtitle(fig: Figure, subtitle: str) -> None:
+    """Put the figure legends (the observation markers) at the right end of the subtitle line:
+    at the top right they would run into a finding's title of two lines."""
+    line = next((t for t in fig.texts if t.get_text() and subtitle.startswith(t.get_text())),
+                None)
+    if line is None:
+        return
+    top = line.get_position()[1]
+    for legend in fig.legends:
+        legend.set_loc("upper right")
+        legend.set_bbox_to_anchor((0.995, top + 0.006), transform=fig.transFigure)
+        legend.borderaxespad = 0
+        for label_text in legend.get_texts():  # smaller, to fit beside the subtitle
+            label_text.set_fontsize("x-small")
 
 
 # -- cost per actor per year -----------------------------------------------------------------------
@@ -170,12 +188,18 @@ def fig_costs(results: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None
         ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
         y_headroom(ax, 1.12)
         first = int(max(pd.Timestamp(SCENARIO_START).year, years[0]))
+        pad = 0.025 * ax.get_ylim()[1]
         for year in {first, int(years[-1])}:
             i = int(np.flatnonzero(years == year)[0])
+            own = bottom[i]
             top = bottom[max(i - 1, 0):i + 2].max()  # clear of the neighbouring bars
-            ax.annotate(format_euro(bottom[i] * 1e9, lang), (year, top),
-                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                        fontsize="small", fontweight="bold")
+            # the label sits above its own bar; raised over taller neighbours, a leader line
+            # ties it to the bar it belongs to
+            ax.annotate(format_euro(own * 1e9, lang), xy=(year, own), xytext=(year, top + pad),
+                        textcoords="data", ha="center", va="bottom", fontsize="small",
+                        fontweight="bold", arrowprops=None if top <= own else {
+                            "arrowstyle": "-", "color": "0.2", "linewidth": 0.9,
+                            "shrinkA": 0, "shrinkB": 0})
         mark_scenario_period(ax, lang=lang, as_year=True)
         drawn = mark_law_dates(ax, events, lang=lang, as_year=True)
         number_axis(ax, lang=lang, decimals=1)

@@ -126,8 +126,7 @@ def table_pages(title: str, columns: Sequence[Column], rows: Sequence[Sequence[s
 
     width_in = PAGE[0] - 2 * MARGIN
     line_h = fontsize * 1.35 / 72 / PAGE[1]
-    wrapped = [[wrap(str(cell), max(int((col.width - GAP) * width_in * 72
-                                         / (fontsize * CHAR_WIDTH)), 4)).split("\n")
+    wrapped = [[wrap(str(cell), column_chars(col.width, fontsize)).split("\n")
                 for cell, col in zip(row, columns, strict=True)] for row in rows]
     pages: list[Figure] = []
     index = 0
@@ -156,6 +155,33 @@ def table_pages(title: str, columns: Sequence[Column], rows: Sequence[Sequence[s
     return pages
 
 
+def column_chars(width: float, fontsize: float) -> int:
+    """Characters that fit on one line of a column ``width`` (share of the text width) wide."""
+    width_in = PAGE[0] - 2 * MARGIN
+    return max(int((width - GAP) * width_in * 72 / (fontsize * CHAR_WIDTH)), 4)
+
+
+def wrap_links(value: str, width: int) -> str:
+    """Wrap text with URLs at ``width`` characters, breaking a URL only after ``/ ? & = -``
+    (never inside a word), and the rest of the text at spaces."""
+    import re
+
+    lines: list[str] = []
+    line = ""
+    for word in value.split():
+        pieces = re.findall(r"[^/?&=\-]*[/?&=\-]*", word) if len(word) > width else [word]
+        for k, piece in enumerate(p for p in pieces if p):
+            joiner = "" if k else " "
+            if line and len(line) + len(joiner) + len(piece) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = f"{line}{joiner}{piece}" if line else piece
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _row(fig: Figure, cells: Sequence[Sequence[str]], columns: Sequence[Column], y: float,
          fontsize: float, line_h: float, *, bold: bool = False) -> float:
     """Draw one row (cells as lists of lines) at height ``y``; return the next row's height."""
@@ -179,9 +205,23 @@ def number_pages(pages: Sequence[Figure], *, lang: str, skip: Sequence[int] = ()
     """Write "pagina n van N" at the foot of every page whose index is not in ``skip``."""
     total = len(pages)
     for number, fig in enumerate(pages, start=1):
-        if number - 1 in skip:
-            continue
-        word = text("page", lang)
-        of = "van" if lang == "nl" else "of"
-        fig.text(1 - MARGIN / PAGE[0], 0.35 / PAGE[1], f"{word} {number} {of} {total}",
-                 ha="right", va="bottom", fontsize=8, color="0.4")
+        if number - 1 not in skip:
+            page_number(fig, number, total, lang=lang)
+
+
+NUMBER_STRIP = 0.3
+"""Inches added above a figure page of the PDF for its page number."""
+
+
+def page_number(fig: Figure, number: int, total: int, *, lang: str, above: float = 0.0):
+    """Write "pagina n van N" in the bottom right corner of ``fig`` (at the same distance from
+    the edges on every page size), or, with ``above``, in a strip that many inches high that the
+    PDF page adds above the figure; return the text artist (to remove it again)."""
+    width, height = fig.get_size_inches()
+    of = "van" if lang == "nl" else "of"
+    label = f"{text('page', lang)} {number} {of} {total}"
+    if above:
+        return fig.text(1 - MARGIN / width, (height + above - 0.12) / height, label, ha="right",
+                        va="top", fontsize=8, color="0.4")
+    return fig.text(1 - MARGIN / width, 0.12 / height, label, ha="right", va="bottom",
+                    fontsize=8, color="0.4")

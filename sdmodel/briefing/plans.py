@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = None,
               horizon: str = "2035-12-31", source: str | None = None,
-              subtitle: str | None = None, planned: bool = False) -> Figure:
+              subtitle: str | None = None, planned: bool = False,
+              title: str | None = None) -> Figure:
     """Gantt chart of a phased schedule: ramp (hatched), full strength (solid), milestones.
 
     Parameters
@@ -50,6 +51,8 @@ def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = Non
     planned
         The schedule is the planned one of all measures (see
         :func:`sdmodel.briefing.findings.finding_gantt`).
+    title
+        Replaces the finding as the title (e.g. the finding with the scenario named).
     """
     import matplotlib.dates as mdates
     from matplotlib.patches import Patch
@@ -100,7 +103,7 @@ def fig_gantt(schedule: pd.DataFrame, *, lang: str = "nl", ax: Axes | None = Non
                                   label=text("gantt_milestone", lang)))
         ax.legend(handles=handles, **LEGEND_RIGHT)
         return finish_panel(
-            ax, standalone, title=finding_gantt(schedule, lang=lang, planned=planned),
+            ax, standalone, title=title or finding_gantt(schedule, lang=lang, planned=planned),
             subtitle=subtitle or text("gantt_subtitle", lang), lang=lang,
             source=source, notes=[law_key(events, drawn, lang=lang)])
 

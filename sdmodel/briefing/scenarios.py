@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sdmodel.briefing.findings import finding_comparison, finding_fan
+from sdmodel.figures.bands import draw_band
 from sdmodel.figures.formats import format_count
 from sdmodel.figures.labels import check_lang, text, unit
 from sdmodel.figures.marks import (
@@ -72,12 +73,13 @@ def fig_comparison(results: Mapping[str, pd.DataFrame], scenarios: Sequence[Scen
     ordered = {s.name: results[s.name] for s in scenarios}
     retitle(fig, title=finding_comparison(ordered, lang=lang),
             subtitle=text("comparison_subtitle", lang))
-    _legends_below_title(fig)
+    legends_beside_subtitle(fig)
     return fig
 
 
-def _legends_below_title(fig: Figure) -> None:
-    """Move the figure legends to the right end of the subtitle line, above the panels."""
+def legends_beside_subtitle(fig: Figure) -> None:
+    """Move the figure legends to the right end of the subtitle line, above the panels (clear
+    of a finding's title of two lines)."""
     left, bottom, width, height = fig.get_layout_engine().get()["rect"]
     top = bottom + height
     for legend in fig.legends:
@@ -135,12 +137,10 @@ def fig_fan(bands: Mapping[str, pd.DataFrame], *, lang: str = "nl",
         palette = colors(max(len(names), 1))
         for name, color in zip(names, palette, strict=True):
             band = bands[name].loc[SHOWN_FROM:]
-            ax.fill_between(band.index, band["q05"], band["q95"], color=color, alpha=0.15,
-                            linewidth=0, label=f"{name}: {text('band_90', lang)}")
-            ax.fill_between(band.index, band["q25"], band["q75"], color=color, alpha=0.32,
-                            linewidth=0, label=f"{name}: {text('band_50', lang)}")
-            ax.plot(band.index, band["q50"], color=color, linewidth=2.2,
-                    label=f"{name}: {text('median', lang)}")
+            draw_band(ax, band.index, band["q05"], band["q25"], band["q50"], band["q75"],
+                      band["q95"], color=color, overlapping=len(names) > 1,
+                      labels=tuple(f"{name}: {text(k, lang)}"  # type: ignore[arg-type]
+                                   for k in ("band_90", "band_50", "median")))
         if results is not None:
             capacity = results["coa_regular_capacity"].loc[SHOWN_FROM:]
             ax.plot(capacity.index, capacity.to_numpy(), color="0.3", linestyle="--",

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from sdmodel.briefing.units import readable_unit
 from sdmodel.figures.formats import format_euro, format_month, format_number, format_percent
 from sdmodel.figures.labels import TEXT, check_lang, text
 
@@ -134,9 +135,9 @@ def assumption_rows(doc: pd.DataFrame, defaults: Mapping[str, float],
                 and not math.isclose(calibrated[row.name], defaults[row.name]):
             default += "\n" + text("calibrated_value", lang).format(
                 value=format_plain(calibrated[row.name], lang))
-        reason = ASSUMPTION.split(str(row.comment), maxsplit=1)[-1].strip()
+        reason = in_language(ASSUMPTION.split(str(row.comment), maxsplit=1)[-1].strip(), lang)
         rows.append([str(row.name), default, _range(row.min, row.max, lang),
-                     str(row.units or ""), reason[:1].upper() + reason[1:]])
+                     readable_unit(str(row.units or ""), lang), reason[:1].upper() + reason[1:]])
     return rows
 
 
@@ -153,10 +154,21 @@ def measure_assumption_rows(*, lang: str) -> list[list[str]]:
         for effect in measure.effects:
             if not effect.assumption:
                 continue
+            reason = in_language(effect.assumption, lang)
             rows.append([f"{title}: {effect.key}", format_plain(effect.value, lang),
-                         _range(effect.low, effect.high, lang), effect.unit,
-                         effect.assumption[:1].upper() + effect.assumption[1:]])
+                         _range(effect.low, effect.high, lang), readable_unit(effect.unit, lang),
+                         reason[:1].upper() + reason[1:]])
     return rows
+
+
+def in_language(reason: str, lang: str) -> str:
+    """An assumption's reason in ``lang``: the Dutch of :data:`~sdmodel.briefing.assumptions_nl.
+    REASONS_NL` for ``nl`` (the English of the model when a reason is not translated yet)."""
+    if lang != "nl":
+        return reason
+    from sdmodel.briefing.assumptions_nl import REASONS_NL
+
+    return REASONS_NL.get(reason.strip(), reason)
 
 
 def _range(low: object, high: object, lang: str) -> str:
@@ -172,20 +184,46 @@ def _range(low: object, high: object, lang: str) -> str:
     return f"[{one(low)}; {one(high)}]" if lang == "nl" else f"[{one(low)}, {one(high)}]"
 
 
+SOURCE_FIGURES: dict[str, tuple[str, ...]] = {
+    "sources_mdl": ("*",),
+    "sources_parameters": ("costs", "schedule", "pareto", "comparison"),
+    "sources_observations": ("dashboard", "calibration"),
+    "sources_timeline": ("dashboard", "comparison", "fan_coa", "costs", "flows", "schedule",
+                         "calibration"),
+}
+"""Which figures each group of sources supports: the model's equations every figure (``*``);
+parameters.csv the costs and the measures' effects; observations.csv the points drawn on the
+dashboard and the calibration figure; timeline.csv the numbered law dates."""
+
+
 def sources(*, doc: pd.DataFrame, parameters: pd.DataFrame, observations: pd.DataFrame,
-            laws: pd.DataFrame, lang: str) -> list[tuple[str, list[str]]]:
+            laws: pd.DataFrame, lang: str) -> list[tuple[str, str, list[str]]]:
     """The distinct sources used, per group: .mdl comment URLs, parameters, observations, laws.
 
     Multi-source cells (``a ; b``) are split; each group is sorted and has no duplicates.
+
+    Returns
+    -------
+    list of tuple
+        ``(key, title, sources)`` per group; ``key`` is a key of :data:`SOURCE_FIGURES`.
     """
     def distinct(values: Sequence[str]) -> list[str]:
         items = {part.strip() for value in values for part in str(value).split(" ; ")}
         return sorted(item for item in items if item)
 
     urls = sorted({url.rstrip(".") for comment in doc["comment"] for url in URL.findall(comment)})
-    return [
-        (text("sources_mdl", lang), urls),
-        (text("sources_parameters", lang), distinct(parameters["source"])),
-        (text("sources_observations", lang), distinct(observations["source"])),
-        (text("sources_timeline", lang), distinct(laws["source"])),
-    ]
+    groups = [("sources_mdl", urls), ("sources_parameters", distinct(parameters["source"])),
+              ("sources_observations", distinct(observations["source"])),
+              ("sources_timeline", distinct(laws["source"]))]
+    return [(key, text(key, lang), items) for key, items in groups]
+
+
+def supported_figures(key: str, figure_pages: Mapping[str, int], *, lang: str) -> str:
+    """The line under a group of sources naming the figures (and their pages) it supports."""
+    names = SOURCE_FIGURES.get(key, ())
+    shown = list(figure_pages) if "*" in names else [n for n in names if n in figure_pages]
+    if not shown:
+        return ""
+    word = text("page", lang)
+    pages = ", ".join(f"{text(f'figure_{n}', lang)} ({word} {figure_pages[n]})" for n in shown)
+    return text("sources_support", lang).format(figures=pages)

@@ -48,6 +48,10 @@ MEASURES = (
 )
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
+"""A count written with dots between groups of three digits (Dutch style): ``31.000``."""
+_ROUND_GROUPED = re.compile(r"[-+]?\d{1,3}(\.000)+")
+"""``31.000``, ``2.000``: nobody writes a decimal number so; it is a thousands separator."""
 
 
 class _Row:
@@ -80,12 +84,20 @@ class _Row:
         except ValueError as err:
             raise self.fail(field, f"'{raw}' is not an ISO date (YYYY-MM-DD)") from err
 
-    def number(self, field: str, *, required: bool = True) -> float:
+    def number(self, field: str, *, required: bool = True, count: bool = False) -> float:
+        """The field as a float; ``count``: it counts people or cases, so ``1.234`` is a
+        thousands separator, not a decimal point (refused either way: it is ambiguous)."""
         raw = self.text(field)
         if not raw:
             if required:
                 raise self.fail(field, "is empty; give a number")
             return math.nan
+        if (_GROUPED if count else _ROUND_GROUPED).fullmatch(raw):
+            plain = raw.replace(".", "").lstrip("+")
+            decimal = (f", or {float(raw):g} without the trailing zeros if you mean that"
+                       if raw.count(".") == 1 else "")
+            raise self.fail(field, f"'{raw}' looks like a number with a thousands separator; "
+                            f"write {plain} (no separators){decimal}")
         try:
             value = float(raw)
         except ValueError as err:
@@ -105,10 +117,12 @@ class _Row:
         return raw
 
 
-def _records(path: Path, columns: tuple[str, ...]) -> Iterator[_Row]:
-    """Yield the data records of ``path`` after checking the header has ``columns``."""
+def _records(path: Path, columns: tuple[str, ...], *, name: str | None = None
+             ) -> Iterator[_Row]:
+    """Yield the data records of ``path`` after checking the header has ``columns``;
+    messages name the file as ``name`` (default its file name)."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     if not path.is_file():
         raise DataFileError(f"{path}: file not found; give the path of an existing {name}")
     try:
@@ -145,10 +159,19 @@ def _load(
     columns: tuple[str, ...],
     parse: Callable[[_Row], dict[str, object]],
 ) -> pd.DataFrame:
-    rows = [{**parse(row), "line": row.line} for row in _records(Path(path or DATA_DIR / default),
-                                                                 columns)]
-    frame = pd.DataFrame(rows, columns=[*columns, "line"])
-    return frame.astype({"line": "int64"})
+    file = Path(path or DATA_DIR / default)
+    name = data_file_name(path, default)
+    rows = [{**parse(row), "line": row.line} for row in _records(file, columns, name=name)]
+    frame = pd.DataFrame(rows, columns=[*columns, "line"]).astype({"line": "int64"})
+    frame.attrs["file"] = name  # for messages about its rows further on (kept by pandas)
+    return frame
+
+
+def data_file_name(path: Path | str | None, default: str) -> str:
+    """How messages name a data file: the shipped file by its name, any other as given."""
+    if path is None or Path(path).resolve() == (DATA_DIR / default).resolve():
+        return default
+    return str(path)
 
 
 def _period(row: _Row, *, required: bool = True) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -173,12 +196,17 @@ def _parse_observation(row: _Row) -> dict[str, object]:
     preferred = row.text("preferred")
     if preferred not in ("0", "1"):
         raise row.fail("preferred", f"'{preferred}' is not 0 or 1")
+    today = pd.Timestamp(date.today())
+    if end > today:
+        raise row.fail("period_end", f"{end.date()} is in the future (today is {today.date()});"
+                       " an observation must have happened: correct the date, or put an "
+                       "expectation in forecasts.csv")
     return {
         "series": row.text("series", required=True),
         "kind": kind,
         "period_start": start,
         "period_end": end,
-        "value": row.number("value"),
+        "value": row.number("value", count=kind != "ratio"),
         "unit": row.text("unit", required=True),
         "quality": row.choice("quality", QUALITIES),
         "preferred": int(preferred),
@@ -231,13 +259,13 @@ def load_observations(
     DataFileError
         If the file is missing or a row breaks a rule: a required column is absent, a date is
         not ISO, ``period_end < period_start``, ``kind`` is not stock/flow/ratio, a stock spans
-        more than one date, ``value`` is not a number, ``quality`` is unknown, ``preferred`` is
+        more than one date or ends after today, ``value`` is not a number (or a count is
+        written with thousands separators, ``31.000``), ``quality`` is unknown, ``preferred`` is
         not 0/1 or not set on exactly one row per (series, period_start, period_end), or
-        ``source`` is empty.
+        ``source`` is empty. Messages name the file as given (the shipped one by its name).
     """
-    file = Path(path or DATA_DIR / "observations.csv")
-    frame = _load(file, "observations.csv", OBSERVATION_COLUMNS, _parse_observation)
-    _check_one_preferred(frame, file.name)
+    frame = _load(path, "observations.csv", OBSERVATION_COLUMNS, _parse_observation)
+    _check_one_preferred(frame, frame.attrs["file"])
     if preferred_only:
         frame = frame.loc[frame["preferred"] == 1].reset_index(drop=True)
     return frame
@@ -395,3 +423,23 @@ def data_sha256(*, directory: Path | str | None = None) -> str:
         digest.update(f"{name}\0{len(content)}\0".encode())
         digest.update(content)
     return digest.hexdigest()
+
+
+def check_within_model(frame: pd.DataFrame, last: pd.Timestamp, *, model: str) -> None:
+    """Refuse observations that end after the model's last month (``last``, its first day).
+
+    Raises
+    ------
+    DataFileError
+        Naming the file (``frame.attrs["file"]``), line and date, and the model's final time.
+    """
+    late = frame.loc[frame["period_end"] >= last + pd.offsets.MonthBegin(1)]
+    if late.empty:
+        return
+    row = late.iloc[0]
+    file = frame.attrs.get("file", "observations.csv")
+    raise DataFileError(
+        f"{file} line {row['line']}, field 'period_end': {row['period_end'].date()} lies after "
+        f"the model's final time ({last:%Y-%m}, FINAL TIME in {model}); correct the date or "
+        "lengthen the model"
+    )

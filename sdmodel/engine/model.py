@@ -7,7 +7,10 @@ model's defaults plus the overrides given, so no state leaks between runs.
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import shutil
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -16,13 +19,24 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.calendar import month_to_date, parse_month, time_grid
-from sdmodel.engine.translate import file_sha256, translated_copy
+from sdmodel.engine.translate import (
+    cache_file_state,
+    file_sha256,
+    report_rebuilt,
+    translated_copy,
+    write_cache_file,
+)
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
 from sdmodel.paths import DEFAULT_MDL
 
 
 def _translate(mdl_path: Path, mdl_copy: Path):
     """Translate (or load the cached translation of) a .mdl copy with PySD.
+
+    The translation is made in a private temporary folder and moved into the cache sealed with
+    its hash (:func:`sdmodel.engine.translate.write_cache_file`), so concurrent runs never read
+    half a file; a cached translation whose seal does not match, or that no longer loads, is
+    translated anew and reported once.
 
     Raises
     ------
@@ -32,13 +46,28 @@ def _translate(mdl_path: Path, mdl_copy: Path):
     import pysd
 
     py_file = mdl_copy.with_suffix(".py")
-    try:
-        if py_file.exists():
+    state = cache_file_state(py_file)
+    if state == "intact":
+        try:
             return pysd.load(py_file)
-        return pysd.read_vensim(mdl_copy)
-    except Exception as err:  # PySD raises many kinds; the user needs the file and line
-        py_file.unlink(missing_ok=True)
-        raise ModelFileError(_describe_translation_error(mdl_path, err)) from err
+        except Exception:  # sealed but stale for this PySD, or unreadable: translate anew
+            report_rebuilt(py_file, "did not load")
+    elif state == "corrupt":
+        report_rebuilt(py_file)
+    py_file.unlink(missing_ok=True)
+    work = mdl_copy.parent / f".translate-{os.getpid()}-{secrets.token_hex(4)}"
+    work.mkdir()
+    try:
+        private = work / mdl_copy.name
+        shutil.copyfile(mdl_copy, private)
+        try:
+            pysd.read_vensim(private)
+        except Exception as err:  # PySD raises many kinds; the user needs the file and line
+            raise ModelFileError(_describe_translation_error(mdl_path, err)) from err
+        write_cache_file(py_file, private.with_suffix(".py").read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return pysd.load(py_file)
 
 
 def _failing_equation(mdl_path: Path) -> tuple[int, str] | None:
@@ -70,6 +99,8 @@ def _failing_equation(mdl_path: Path) -> tuple[int, str] | None:
 
 def _describe_translation_error(mdl_path: Path, err: Exception) -> str:
     """Build a one-line message with the .mdl line of a PySD translation error."""
+    if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
+        return _undefined_name(mdl_path, err.args[0])
     failing = _failing_equation(mdl_path)
     detail = (str(err).strip().splitlines() or [type(err).__name__])[0]
     detail = re.sub(r"\s*\(line \d+, column \d+\)\.?", "", detail)[:160]
@@ -80,6 +111,24 @@ def _describe_translation_error(mdl_path: Path, err: Exception) -> str:
         f"{mdl_path}, line {line}: cannot parse the equation of '{name}' ({detail}); "
         "correct it in Vensim or a text editor"
     )
+
+
+def _fmt(bound: float) -> str:
+    return "?" if np.isnan(bound) else f"{bound:g}"
+
+
+def _undefined_name(mdl_path: Path, py_name: str) -> str:
+    """The message for a name that equations use but nothing defines (PySD: a KeyError)."""
+    words = [w for w in py_name.strip("_").split("_") if w]
+    text = mdl_path.read_text(encoding="utf-8", errors="replace")
+    pattern = r"[ _]+".join(re.escape(w) for w in words)
+    where, shown = "", " ".join(words)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.I) if words else None
+    if match:
+        where = f", line {text.count(chr(10), 0, match.start()) + 1}"
+        shown = " ".join(match.group(0).split())
+    return (f"{mdl_path}{where}: '{shown}' is used in an equation but not defined; define it "
+            "or correct the name (Vensim: Model > Check Model)")
 
 
 class ChainModel:
@@ -97,6 +146,7 @@ class ChainModel:
         self.sha256 = file_sha256(self.path)
         self._pysd = _translate(self.path, self._mdl_copy)
         self._check_runs()
+        self._check_defaults_in_range()
 
     @classmethod
     def from_mdl(cls, path: Path | str | None = None) -> ChainModel:
@@ -206,6 +256,28 @@ class ChainModel:
                 f"{self.path.name}: the model translates but fails when run: {err}; "
                 "check the Vensim functions it uses: PySD translates some it cannot run"
             ) from err
+
+    def _check_defaults_in_range(self) -> None:
+        """Refuse a constant whose value in the .mdl lies outside its own ``[min, max]``."""
+        doc = self._doc[(self._doc["kind"] == "constant")].dropna(subset=["min", "max"],
+                                                                   how="all")
+        for row in doc.itertuples():
+            try:
+                value = np.asarray(getattr(self._pysd.components, row.py_name)(), dtype=float)
+            except Exception:  # not a plain number (e.g. a data constant): nothing to check
+                continue
+            low = -np.inf if np.isnan(row.min) else row.min
+            high = np.inf if np.isnan(row.max) else row.max
+            bad = value[(value < low) | (value > high)]
+            if bad.size:
+                text = self.path.read_text(encoding="utf-8", errors="replace")
+                match = re.search(rf"^[ \t]*{re.escape(row.name)}\s*(\[[^\]]*\])?\s*=", text,
+                                  flags=re.M | re.I)
+                line = f", line {text.count(chr(10), 0, match.start()) + 1}" if match else ""
+                raise ModelFileError(
+                    f"{self.path}{line}: '{row.name}' = {float(bad.flat[0]):g} lies outside its "
+                    f"own range [{_fmt(row.min)}, {_fmt(row.max)}]; correct the value or the "
+                    "range in the .mdl")
 
     def _validated(
         self, overrides: Mapping[str, float | pd.Series] | None

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sdmodel.figures.bands import band_legend_handles, draw_band
 from sdmodel.figures.formats import format_date, format_number
 from sdmodel.figures.labels import check_lang, text, unit
 from sdmodel.figures.marks import LAW_COLOR, THRESHOLD_COLOR, marker_symbol
@@ -175,12 +176,9 @@ def fan_chart_figure(
             rows = bands[(bands["scenario"] == scenario.name) & (bands["series"] == series)]
             rows = rows[pd.to_datetime(rows["date"]) >= pd.Timestamp(SHOWN_FROM)]
             dates = pd.to_datetime(rows["date"])
-            color = colors[scenario.name]
-            ax.fill_between(dates, rows["q05"], rows["q95"], color=color, alpha=0.13,
-                            linewidth=0)
-            ax.fill_between(dates, rows["q25"], rows["q75"], color=color, alpha=0.28,
-                            linewidth=0)
-            ax.plot(dates, rows["q50"], color=color, linewidth=1.6, label=scenario.name)
+            draw_band(ax, dates, rows["q05"], rows["q25"], rows["q50"], rows["q75"],
+                      rows["q95"], color=colors[scenario.name], overlapping=len(scenarios) > 1,
+                      labels=(None, None, scenario.name), median_width=1.6)
         if threshold == "ter_apel":
             _ter_apel_threshold(ax, scenarios, lang=lang)
 
@@ -337,13 +335,12 @@ def _ter_apel_threshold(ax: Axes, scenarios: Sequence[Scenario], *, lang: str) -
 def _scenario_legend(fig: Figure, scenarios: Sequence[Scenario], colors: Mapping[str, object],
                      *, bands: bool, lang: str) -> None:
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     handles = [Line2D([], [], color=colors[s.name], linewidth=2, label=s.name)
                for s in scenarios]
     if bands:
-        handles += [Patch(color="0.5", alpha=0.28, label=text("band_50", lang)),
-                    Patch(color="0.5", alpha=0.13, label=text("band_90", lang)),
-                    Line2D([], [], color="0.3", linewidth=1.6, label=text("median", lang))]
+        handles += band_legend_handles(overlapping=len(scenarios) > 1,
+                                       band50=text("band_50", lang), band90=text("band_90", lang),
+                                       median=text("median", lang))
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), fontsize="small",
                frameon=False)

@@ -111,7 +111,8 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
     "assumptions": {"nl": "Aannames", "en": "Assumptions"},
     "assumptions_note": {
         "nl": "Elke constante van het model die op een aanname berust (geen officieel cijfer), "
-              "met standaardwaarde, bereik en reden uit het .mdl-bestand.",
+              "met standaardwaarde, bereik, eenheid en reden. De naam is die in het model "
+              "(models/asielketen.mdl), zodat de constante daar terug te vinden is.",
         "en": "Every model constant that rests on an assumption (no official figure), with its "
               "default, range and reason from the .mdl file.",
     },
@@ -131,6 +132,15 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
     "sources_timeline": {"nl": "Wetsdata (calibration/data/timeline.csv)",
                          "en": "Law dates (calibration/data/timeline.csv)"},
     "continued": {"nl": "vervolg", "en": "continued"},
+    "sources_support": {"nl": "Onderbouwt: {figures}.", "en": "Supports: {figures}."},
+    "figure_dashboard": {"nl": "dashboard", "en": "dashboard"},
+    "figure_comparison": {"nl": "scenariovergelijking", "en": "scenario comparison"},
+    "figure_fan_coa": {"nl": "onzekerheid COA-bezetting", "en": "uncertainty of COA occupancy"},
+    "figure_costs": {"nl": "kosten", "en": "costs"},
+    "figure_flows": {"nl": "stromen", "en": "flows"},
+    "figure_schedule": {"nl": "invoeringsschema", "en": "introduction schedule"},
+    "figure_pareto": {"nl": "kosten tegen overschrijding", "en": "cost against exceedance"},
+    "figure_calibration": {"nl": "kalibratie", "en": "calibration"},
     "plan_unoptimised": {"nl": "niet geoptimaliseerd", "en": "unoptimised"},
     "plan_optimised": {"nl": "geoptimaliseerd", "en": "optimised"},
     "year": {"nl": "Jaar", "en": "Year"},

@@ -4,11 +4,17 @@ Law dates come from ``calibration/data/timeline.csv`` (rows whose status says a 
 apply) and are drawn as numbered dotted lines with a key at the foot (:func:`mark_law_dates`,
 :func:`law_key`); thresholds as labelled dashed lines; the scenario period as a light shade; the
 source line names the model version and hash, the data and the scenario.
+
+Inside :func:`laws_of` (the briefing draws each figure in it), law dates from the scenario start
+on are drawn only for the measures the scenario runs: a baseline run shows no EU-Pact marker,
+since the Pact is not in it. History is always drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from sdmodel.calendar import SCENARIO_START
@@ -25,12 +31,26 @@ LAW_STATUSES: tuple[str, ...] = ("in_force", "applies")
 """Statuses in timeline.csv that mark a law date (a rule that starts to apply)."""
 MERGE_DAYS = 120
 """Law dates of one measure closer than this are shown as one marker (the later date)."""
+_RUNNING: ContextVar[frozenset[str] | None] = ContextVar("running_measures", default=None)
+
+
+@contextmanager
+def laws_of(measures: Iterable[str] | None) -> Iterator[None]:
+    """Within this block, :func:`law_dates` drops dates from the scenario start on whose
+    measure is not in ``measures`` (the names of the measures the figure's scenarios run);
+    ``None``: every date."""
+    token = _RUNNING.set(None if measures is None else frozenset(measures))
+    try:
+        yield
+    finally:
+        _RUNNING.reset(token)
 
 
 def law_dates(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the law dates to mark: timeline rows whose status is in :data:`LAW_STATUSES`.
 
-    Rows of one measure less than :data:`MERGE_DAYS` apart become one (the later date).
+    Rows of one measure less than :data:`MERGE_DAYS` apart become one (the later date). Inside
+    :func:`laws_of`, dates from the scenario start on are kept only for the measures running.
 
     Parameters
     ----------
@@ -49,6 +69,10 @@ def law_dates(timeline: pd.DataFrame | None = None) -> pd.DataFrame:
 
         timeline = load_timeline()
     rows = timeline[timeline["status"].isin(LAW_STATUSES)].sort_values("date")
+    running = _RUNNING.get()
+    if running is not None:  # see laws_of: future law dates only of the measures that run
+        rows = rows[(rows["date"] < pd.Timestamp(SCENARIO_START))
+                    | rows["measure"].isin(sorted(running))]
     kept: list[dict[str, object]] = []
     for row in rows.itertuples():
         labels = LAW_LABELS.get(row.measure, {"nl": _short(row.event), "en": _short(row.event)})

@@ -68,7 +68,9 @@ class Optimization:
     seconds
         Wall time.
     spec, space, futures, session
-        What was optimised, over which futures, with which model.
+        What was optimised, over which futures, with which model; ``spec`` holds the values
+        this run used (``[search] max_evals`` and ``[futures] count`` after ``max_evals`` and
+        ``futures``).
     plan, unoptimised
         The optimised plan and the spec's scenario as scenarios (named ``optimised`` and
         ``unoptimised``), with the spec's thresholds.
@@ -202,11 +204,13 @@ def optimize(
                             coa_occupancy_share=limits.coa_occupancy_share or 1.0,
                             ter_apel=limits.ter_apel or base.thresholds.ter_apel)
     plan = replace(space.decode(run.x, name="optimised"), thresholds=thresholds)
+    used = replace(spec, search=replace(spec.search, max_evals=budget),  # what this run used,
+                   futures=replace(spec.futures, count=count))  # after --max-evals/--futures
     unoptimised = replace(base, name="unoptimised", thresholds=thresholds)
     return Optimization(
         x=run.x, fun=run.fun, success=run.success, message=run.message,
         nfev=evaluator.evaluations, nsim=evaluator.simulations,
-        seconds=time.perf_counter() - started, spec=spec, space=space, futures=ensemble,
+        seconds=time.perf_counter() - started, spec=used, space=space, futures=ensemble,
         session=session, plan=plan, unoptimised=unoptimised, goal=goal, search=run, pareto=front,
         seed=seeds[0], search_seed=seeds[1], evaluator=evaluator)
 

@@ -269,6 +269,18 @@ def resolve_overrides(
         ``(name, value)`` pairs from :func:`parse_set_option`; later ones win.
     model
         The model the overrides are checked against.
+
+    Raises
+    ------
+    DataFileError
+        As for a scenario's ``[set]``: a value outside its range, or a policy input moved away
+        from its default (it would act from 2014 on; a dated measure sets it instead).
+    UnknownVariableError
+        If a name is not a model variable.
     """
     extra = validate_overrides(dict(set_options), model=model, source="--set")
+    if extra:  # one rule for --set and [set]: policy inputs only through a dated measure
+        defaults, doc = model.initial_values(), doc_by_name(model)
+        for key, value in extra.items():
+            check_not_policy(key, value, defaults=defaults, doc=doc, source="--set")
     return {**scenario.overrides, **extra}

@@ -139,8 +139,9 @@ def test_briefing_command_writes_pdf_figures_and_manifest(tmp_path: Path) -> Non
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    for figure in ("dashboard", "fan_coa", "costs", "flows", "schedule", "calibration"):
+    for figure in ("dashboard", "fan_coa", "costs", "flows", "calibration"):
         assert {f"{figure}.png", f"{figure}.svg"} <= names
+    assert "schedule.png" not in names  # the baseline starts no measure: no schedule to show
     assert {"briefing.pdf", "kpis.csv", "findings.csv", "manifest.json"} <= names
     manifest = json.loads((out / "manifest.json").read_text())
     pages = manifest["parameters"]["pdf_pages"]

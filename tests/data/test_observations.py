@@ -81,7 +81,7 @@ def test_observation_errors_name_file_line_field(tmp_path, line, changes, field,
     with pytest.raises(DataFileError) as info:
         obs.load_observations(path)
     message = str(info.value)
-    assert message.startswith(f"observations.csv line {line}, field '{field}': ")
+    assert message.startswith(f"{path} line {line}, field '{field}': ")  # the file given
     assert words in message
     assert "\n" not in message
 
@@ -96,7 +96,7 @@ def test_missing_column_names_header_line(tmp_path):
     text = (DATA / "observations.csv").read_text(encoding="utf-8")
     path = tmp_path / "observations.csv"
     path.write_text(text.replace(",source,note\n", ",origin,note\n", 1), encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"^observations.csv line 1, field 'source': column "
+    with pytest.raises(DataFileError, match=r"observations.csv line 1, field 'source': column "
                                             r"missing from the header"):
         obs.load_observations(path)
 
@@ -106,7 +106,7 @@ def test_wrong_field_count_and_missing_file(tmp_path):
     lines[4] += ",extra"
     path = tmp_path / "timeline.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"^timeline.csv line 5: 7 fields, expected 6"):
+    with pytest.raises(DataFileError, match=rf"^{path} line 5: 7 fields, expected 6"):
         obs.load_timeline(path)
     with pytest.raises(DataFileError, match="file not found"):
         obs.load_observations(tmp_path / "nope.csv")
@@ -134,7 +134,7 @@ def test_other_file_errors(tmp_path, name, loader, line, changes, field, words):
     path = broken_copy(tmp_path, name, line, **changes)
     with pytest.raises(DataFileError) as info:
         loader(path)
-    assert str(info.value).startswith(f"{name} line {line}, field '{field}': ")
+    assert str(info.value).startswith(f"{path} line {line}, field '{field}': ")
     assert words in str(info.value)
 
 
@@ -150,3 +150,37 @@ def test_data_sha256_changes_with_content(tmp_path):
     (tmp_path / "forecasts.csv").unlink()
     with pytest.raises(DataFileError, match="forecasts.csv: file not found"):
         obs.data_sha256(directory=tmp_path)
+
+
+# -- issue 15, case 6: bad data is refused, naming the file actually given ----------------------
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), [
+    ({"value": "31.000"}, "value", "'31.000' looks like a number with a thousands separator; "
+     "write 31000 (no separators), or 31 without the trailing zeros if you mean that"),
+    ({"value": "1.234.567"}, "value", "thousands separator; write 1234567"),
+    ({"value": "1.250"}, "value", "thousands separator"),  # a count of people: not 1.25
+    ({"period_start": "2099-01-01", "period_end": "2099-12-31"}, "period_end",
+     "2099-12-31 is in the future"),
+])
+def test_bad_observation_values_and_dates_are_refused(tmp_path, changes, field, words):
+    path = broken_copy(tmp_path, "observations.csv", 17, **changes)
+    mine = path.rename(tmp_path / "my_observations.csv")
+    with pytest.raises(DataFileError) as info:
+        obs.load_observations(mine)
+    assert str(info.value).startswith(f"{mine} line 17, field '{field}': ")
+    assert words in str(info.value)
+
+
+def test_a_decimal_ratio_and_parameter_are_still_read():
+    assert 1.033 in obs.load_parameters()["value"].tolist()  # parameters.csv line 233
+
+
+def test_observations_after_the_model_final_time_are_refused(tmp_path):
+    frame = obs.load_observations()
+    frame.loc[0, "period_end"] = pd.Timestamp("2041-03-31")
+    with pytest.raises(DataFileError, match=r"^observations.csv line 2, field 'period_end': "
+                       r"2041-03-31 lies after the model's final time \(2040-12, FINAL TIME in "
+                       r"m.mdl\); correct the date or lengthen the model"):
+        obs.check_within_model(frame, pd.Timestamp("2040-12-01"), model="m.mdl")
+    obs.check_within_model(frame.iloc[1:], pd.Timestamp("2040-12-01"), model="m.mdl")

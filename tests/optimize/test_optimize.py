@@ -225,6 +225,9 @@ def test_optimize_command_writes_the_folder_the_briefing_reads(tmp_path: Path,
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1 and manifest["parameters"]["futures"] == 3
     assert manifest["parameters"]["evaluations"] > 0
+    used = manifest["parameters"]["spec_values"]  # the values used, not the spec file's
+    assert used["search"]["max_evals"] == 40 and used["futures"]["count"] == 3
+    assert manifest["command"].startswith("asielketen optimize optimaliseer-alle-maatregelen ")
     schedule = pd.read_csv(out / "schedule.csv", keep_default_na=False)
     plan = load_scenario(out / "optimised.toml", model=fast_model)
     starts = {m.measure.name: m.schedule.start.isoformat() for m in plan.active_measures}

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import pprint
 import sys
 from pathlib import Path
 from types import ModuleType
 
+from sdmodel.engine.translate import cache_file_state, report_rebuilt, write_cache_file
 from sdmodel.errors import ModelFileError
 from sdmodel.paths import cache_dir
 
@@ -282,11 +282,29 @@ def generate_source(spec: dict, *, modes: dict[str, str], capture: list[str],
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``text`` to ``path`` atomically and sealed with its hash (see
+    :func:`sdmodel.engine.translate.write_cache_file`), so readers never see half a file."""
+    write_cache_file(path, text)
+
+
+def cached_module(path: Path) -> ModuleType | None:
+    """Import the generated module at ``path`` if it is there and intact, else ``None``.
+
+    A file whose seal does not match its content, or that fails to import (a corrupt or
+    truncated file), is removed and reported once, so the caller generates it anew.
+    """
+    state = cache_file_state(path)
+    if state == "missing":
+        return None
+    if state == "intact":
+        try:
+            return import_module(path)
+        except Exception:  # noqa: BLE001 - any failure means: generate it again
+            state = "corrupt"
+    if state == "corrupt":
+        report_rebuilt(path)
+    path.unlink(missing_ok=True)  # corrupt, or written before files were sealed
+    return None
 
 
 def import_module(path: Path) -> ModuleType:
@@ -309,10 +327,12 @@ def variant_module(spec: dict, *, modes: dict[str, str], capture: list[str],
     key = repr((spec["compiler"], sorted(modes.items()), capture, accumulate))
     name = f"{spec['sha256']}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     target = cache_dir() / "batch" / f"{name}.py"
-    if not target.exists():
-        text = generate_source(spec, modes=modes, capture=capture, accumulate=accumulate)
-        write_atomic(target, text)
     module_name = "sdmodel_batch_" + name.replace("-", "_")
     if module_name in sys.modules:
         return sys.modules[module_name]
-    return import_module(target)
+    module = cached_module(target)
+    if module is None:
+        text = generate_source(spec, modes=modes, capture=capture, accumulate=accumulate)
+        write_atomic(target, text)
+        module = import_module(target)
+    return module

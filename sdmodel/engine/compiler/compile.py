@@ -39,6 +39,7 @@ from types import ModuleType
 import numpy as np
 
 from sdmodel.engine.compiler.codegen import (
+    cached_module,
     default_variant,
     generate_source,
     import_module,
@@ -362,13 +363,9 @@ def module_from_spec(spec: dict) -> ModuleType:
     by this compiler, else one generated from ``spec`` into the cache (a machine that never
     compiled the .mdl, e.g. a Dask worker, needs nothing but the spec)."""
     target = cache_dir() / "batch" / f"{spec['sha256']}.py"
-    if target.exists():
-        try:
-            module = import_module(target)
-        except ImportError:  # generated when the compiler lived elsewhere
-            module = None
-        if getattr(module, "COMPILER", None) == spec["compiler"]:
-            return module
+    module = cached_module(target)
+    if getattr(module, "COMPILER", None) == spec["compiler"]:
+        return module
     write_atomic(target, generate_source(spec, **default_variant(spec), with_spec=True))
     return import_module(target)
 
@@ -387,11 +384,8 @@ def compile_mdl(mdl_path: Path, *, force: bool = False) -> ModuleType:
     """
     copy = translated_copy(Path(mdl_path))  # one snapshot, even if the file is being edited
     target = cache_dir() / "batch" / f"{file_sha256(copy)}.py"
-    if target.exists() and not force:
-        try:
-            module = import_module(target)
-        except ImportError:  # generated when the compiler lived elsewhere (sdmodel/compiler*.py)
-            module = None
+    if not force:  # a corrupt or unsealed file is None here (rebuilt below, said once)
+        module = cached_module(target)
         if getattr(module, "COMPILER", None) == compiler_fingerprint():
             return module
     spec = build_spec(copy, display=Path(mdl_path))
