@@ -121,9 +121,13 @@ def test_design_is_a_latin_hypercube_within_the_ranges(uncertain) -> None:
     for p in uncertain.parameters:
         values = design[p.name].to_numpy()
         assert values.min() >= p.low and values.max() <= p.high, p.name
-        if p.kind != "calibration":  # one sample in each of the 12 strata of the unit interval
+        if p.kind == "calibration":
+            continue
+        if p.low < p.default < p.high:  # one sample in each of the 12 strata of [0, 1)
             strata = np.floor(to_unit(p, values) * 12 + 1e-9).astype(int)
             assert sorted(strata) == list(range(12)), p.name
+        else:  # the central value at a bound: half the samples there (the median)
+            assert (values == p.default).sum() >= 6, p.name
     kinds = {p.kind for p in uncertain.parameters}
     assert {"band", "constant", "effect"} <= kinds
 
