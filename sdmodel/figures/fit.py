@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sdmodel.figures.formats import format_number
-from sdmodel.figures.labels import KPI_LABELS, check_lang
+from sdmodel.figures.labels import KPI_LABELS, UNITS, check_lang
 from sdmodel.figures.observations import QUALITY_MARKERS
 from sdmodel.figures.style import save_figure
 
@@ -36,6 +36,12 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
                                               "en": "IND: first-instance grants"},
     "dtv_intake_from_ind": {"nl": "DT&V: nieuwe zaken van de IND",
                             "en": "DT&V: new cases from the IND"},
+    "coa_capacity": {"nl": "COA: opvangcapaciteit (totaal)",
+                     "en": "COA: reception capacity (total)", "unit": "places"},
+    "coa_capacity_regular": {"nl": "COA: reguliere opvangcapaciteit",
+                             "en": "COA: regular reception capacity", "unit": "places"},
+    "coa_occupancy_emergency_total": {"nl": "Bezetting nood- en crisisopvang (COA en gemeenten)",
+                                      "en": "Emergency and crisis reception (COA and municipal)"},
 }
 TEXTS = {
     "model": {"nl": "model (gekalibreerd)", "en": "model (calibrated)"},
@@ -57,6 +63,16 @@ def series_label(series: str, lang: str = "nl") -> str:
     check_lang(lang)
     entry = KPI_LABELS.get(series) or EXTRA_LABELS.get(series)
     return entry[lang] if entry else series
+
+
+def stock_unit(series: str, lang: str = "nl") -> str:
+    """Return the axis unit of an observed stock or share (persons unless its label says)."""
+    entry = KPI_LABELS.get(series) or EXTRA_LABELS.get(series) or {}
+    if series.endswith("weeks"):
+        return TEXTS["weeks"][lang]
+    if entry.get("unit") in ("fraction", "places"):
+        return UNITS[entry["unit"]][lang]
+    return TEXTS["persons"][lang]
 
 
 @dataclass(frozen=True)
@@ -135,8 +151,7 @@ def plot_series(series: str, curve: Curve, rows: pd.DataFrame, *, ax: Axes | Non
                 label = None
     if cutoff is not None:
         ax.axvline(cutoff, color="0.4", linestyle=":", linewidth=1.2, label=TEXTS["cutoff"][lang])
-    unit = TEXTS["per_month"][lang] if curve.per_month else (
-        TEXTS["weeks"][lang] if series.endswith("weeks") else TEXTS["persons"][lang])
+    unit = TEXTS["per_month"][lang] if curve.per_month else stock_unit(series, lang)
     ax.set_title(series_label(series, lang), fontsize=10)
     ax.set_ylabel(unit)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang)))

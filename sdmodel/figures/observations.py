@@ -88,7 +88,8 @@ def is_observation_label(label_text: str) -> bool:
 
 
 def observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None:
-    """One figure legend (bottom right) for the observation markers drawn, in neutral grey."""
+    """One figure legend (top right, clear of the foot lines) for the observation markers drawn,
+    in neutral grey."""
     from matplotlib.lines import Line2D
 
     drawn = {lab for ax in axes for lab in ax.get_legend_handles_labels()[1]}
@@ -101,5 +102,5 @@ def observation_legend(fig: Figure, axes: Iterable[Axes], *, lang: str) -> None:
         handles.append(Line2D([], [], linestyle="none", marker=style["marker"], markersize=6,
                               color="0.3", markerfacecolor=face, label=name))
     if handles:
-        fig.legend(handles=handles, loc="outside lower right", ncols=len(handles),
+        fig.legend(handles=handles, loc="outside upper right", ncols=len(handles),
                    fontsize="small", frameon=False)
