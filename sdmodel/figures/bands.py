@@ -10,6 +10,7 @@ The title states the finding: the COA occupancy of 2030 in the central run and i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sdmodel.figures.formats import format_number
@@ -98,7 +99,7 @@ def bands_figure(
     from matplotlib.patches import Patch
 
     from sdmodel.figures.marks import mark_scenario_period, mark_threshold
-    from sdmodel.figures.observations import observation_legend, plot_observations
+    from sdmodel.figures.observations import plot_observations
     from sdmodel.figures.style import colors, figure_style, finish_figure, number_axis, year_axis
 
     check_lang(lang)
@@ -136,10 +137,9 @@ def bands_figure(
         handles = [Patch(color=color, alpha=0.18, label=text("band_90", lang)),
                    Patch(color=color, alpha=0.38, label=text("band_50", lang)),
                    _line(color, "-", text("median", lang)),
-                   _line(line, "--", TEXTS["central"][lang])]
+                   _line(line, "--", TEXTS["central"][lang]),
+                   *_observation_handles(axes, lang=lang)]
         axes[0].legend(handles=handles, loc="upper left", fontsize="small", framealpha=0.9)
-        if observations is not None:
-            observation_legend(fig, axes, lang=lang)
         row = headline[(headline["scenario"] == scenario.name)
                        & (headline["kpi"] == "coa_2030")].iloc[0]
         kind = "title_central" if row["headline_from"] == "central" else "title_median"
@@ -161,6 +161,23 @@ def bands_writer(bands: pd.DataFrame, central: pd.DataFrame,
                  observations: pd.DataFrame | None = None, **options: object) -> Writer:
     """Return a writer (``path -> None``) that renders :func:`bands_figure` to a PNG file."""
     return figure_writer(lambda: bands_figure(bands, central, observations, **options))
+
+
+def _observation_handles(axes: Sequence[Axes], *, lang: str) -> list[object]:
+    """Grey legend entries for the observation markers drawn (one per source quality)."""
+    from matplotlib.lines import Line2D
+
+    from sdmodel.figures.observations import QUALITY_MARKERS
+
+    drawn = {lab for ax in axes for lab in ax.get_legend_handles_labels()[1]}
+    handles = []
+    for quality, style in QUALITY_MARKERS.items():
+        name = f"{text('observed', lang)}: {text('quality_' + quality, lang)}"
+        if name in drawn:
+            face = "0.3" if style["filled"] else "white"
+            handles.append(Line2D([], [], linestyle="none", marker=style["marker"],
+                                  markersize=6, color="0.3", markerfacecolor=face, label=name))
+    return handles
 
 
 def _line(color: object, style: str, label: str) -> object:
