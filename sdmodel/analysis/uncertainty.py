@@ -220,10 +220,12 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     """Turn a sample design into model inputs, one run per design row.
 
     The scenario takes from the design the columns it uses
-    (:func:`~sdmodel.analysis.design.uses`): its ``[set]`` constants, the effect sizes it sets
-    and a band at ``low`` or ``high`` keep the scenario's values. A missing (NaN) value in the
-    design keeps the central value: the calibrated constant, the model default or the
-    scenario's own effect size (the optimizer's MPP-band futures use this).
+    (:func:`~sdmodel.analysis.design.uses`): its ``[set]`` constants and the effect sizes it
+    sets keep the scenario's values. The MPP band position is taken from the design wherever it
+    is given (:func:`run_uncertainty` blanks it for a scenario off the middle of the band; the
+    optimizer sets it for its MPP-band futures). A missing (NaN) value in the design keeps the
+    central value: the calibrated constant, the model default, the scenario's band or its own
+    effect size.
 
     Parameters
     ----------
@@ -232,7 +234,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     session
         From :func:`sdmodel.runs.prepare`.
     params
-        The sampled quantities (columns of ``design``; columns not listed are not read).
+        The sampled quantities (columns of ``design``; other columns are not read, except the
+        MPP band position).
     design
         One row per future; includes the MPP band position and, with ``draws``, the bootstrap
         row of the calibration.
@@ -253,7 +256,7 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
             values = draws[name].to_numpy(dtype=float)[np.where(drawn, rows, 0).astype(int)]
             base[name] = np.where(drawn, values, base[name])
         per_run |= set(draws.columns)
-    if INFLOW_BAND_VARIABLE in listed and samples_band(scenario):
+    if INFLOW_BAND_VARIABLE in design:
         band = design[INFLOW_BAND_VARIABLE].to_numpy(dtype=float)
         base[INFLOW_BAND_VARIABLE] = np.where(np.isnan(band), base[INFLOW_BAND_VARIABLE], band)
     constants = {name: np.broadcast_to(np.asarray(base[name], dtype=float), (n,)).copy()
@@ -318,6 +321,8 @@ def _run_chunk(scenario: Scenario, session: Session, params: Sequence[Uncertain]
     from sdmodel.engine.batch_kpis import run_monthly
 
     n = len(design)
+    if not samples_band(scenario):  # a scenario off the middle of the MPP band keeps its band
+        design = design.assign(**{INFLOW_BAND_VARIABLE: np.nan})
     futures = future_inputs(scenario, session, params, design, draws)
     inputs: dict[str, object] = {**futures.constants, **futures.series}
     inputs.update(scenario_series(scenario, base=futures.base, times=session.batch.time_grid(),

@@ -120,13 +120,17 @@ def test_a_scenario_at_the_band_edge_keeps_it_and_set_values_stay(session, scena
         future_inputs,
         latin_hypercube,
         model_uncertainties,
+        run_uncertainty,
     )
 
     every = model_uncertainties(session)
     design = latin_hypercube(every, 5, seed=2)
     draws = bootstrap_draws(session)
-    high = future_inputs(scenarios["instroom-hoog"], session, every, design, draws)
+    blank = design.assign(**{INFLOW_BAND_VARIABLE: np.nan})  # as run_uncertainty runs it
+    high = future_inputs(scenarios["instroom-hoog"], session, every, blank, draws)
     assert (high.constants[INFLOW_BAND_VARIABLE] == 1.0).all()
+    ensemble = run_uncertainty([scenarios["instroom-hoog"]], session, samples=3, seed=2)
+    assert INFLOW_BAND_VARIABLE not in {p.name for p in ensemble.parameters}
     mid = future_inputs(scenarios["baseline"], session, every, design, draws)
     np.testing.assert_array_equal(mid.constants[INFLOW_BAND_VARIABLE],
                                   design[INFLOW_BAND_VARIABLE].to_numpy())
