@@ -264,6 +264,11 @@ Examples:
 @click.option("--engine", type=click.Choice(get_args(Engine)), default=None,
               help="The generated batch simulator's compiled (numba) or vectorised (numpy) "
                    "backend, or PySD (the reference)  [default: numba when installed]")
+@click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Runs of the uncertainty ensemble (bootstrap, assumptions, MPP band, "
+              "measure effects); with N > 0 also bands.csv, bands.png and headline.csv.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=None,
+              help="Seed of the ensemble's design  [default: drawn and recorded in the manifest]")
 @out_option
 @force_option
 @lang_option
@@ -272,9 +277,14 @@ Examples:
 def simulate(
     ctx: click.Context, model_path: Path | None, scenario: str,
     set_values: tuple[tuple[str, float], ...], until: str | None, calibration: str | None,
-    engine: Engine | None, out_dir: Path, force: bool, lang: Lang,
+    engine: Engine | None, samples: int, seed: int | None, out_dir: Path, force: bool,
+    lang: Lang,
 ) -> None:
-    """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out."""
+    """Run a scenario; write results.csv, kpi_overview.png and manifest.json to --out.
+
+    With --samples N also the uncertainty ensemble around it: bands.csv and bands.png over
+    history and future, and headline.csv (the central run's percentile in the ensemble).
+    """
     from sdmodel.analysis.files import simulation_files, simulation_manifest
     from sdmodel.analysis.simulate import simulate as run_simulation
 
@@ -282,7 +292,8 @@ def simulate(
     _check_before_work(ctx, out_dir, force=force, scenarios=(scenario,), until=until,
                        files={"--model": model_path})
     run = run_simulation(model_path=model_path, scenario=scenario, set_values=set_values,
-                         calibration=calibration, until=until, engine=engine)
+                         calibration=calibration, until=until, engine=engine, samples=samples,
+                         seed=seed)
     files = simulation_files(run, lang=lang)
     _write(out_dir, files, simulation_manifest(run, lang=lang, command=_command_line(ctx)),
            force=force)

@@ -3,8 +3,12 @@
 - :mod:`~sdmodel.analysis.simulate`: one scenario (``asielketen simulate``);
 - :mod:`~sdmodel.analysis.compare`: scenarios side by side, a KPI table and a cost table
   (``asielketen compare``);
-- :mod:`~sdmodel.analysis.uncertainty`: Latin-hypercube bands over what is assumed, and the
-  ensemble inputs the optimizer shares;
+- :mod:`~sdmodel.analysis.design`: what is uncertain and the sample design, the same whichever
+  scenarios are run;
+- :mod:`~sdmodel.analysis.uncertainty`: the ensemble run over that design: bands over history
+  and future, the KPIs of every run, and the ensemble inputs the optimizer shares;
+- :mod:`~sdmodel.analysis.headline`: the central run checked against the ensemble (40th-60th
+  percentile, else the median);
 - :mod:`~sdmodel.analysis.files`: the output folders and manifests of ``simulate`` and
   ``compare``.
 

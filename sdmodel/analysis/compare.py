@@ -65,6 +65,9 @@ class Comparison:
         The model, calibration and defaults used.
     uncertainty
         The uncertainty bands over the same scenarios (``samples > 0``), or ``None``.
+    headline
+        The headline check of each scenario's central run against its ensemble
+        (:func:`sdmodel.analysis.headline.headline_table`; ``samples > 0``), or ``None``.
     """
 
     scenarios: tuple[Scenario, ...]
@@ -73,6 +76,7 @@ class Comparison:
     costs: pd.DataFrame
     session: Session
     uncertainty: Uncertainty | None = None
+    headline: pd.DataFrame | None = None
 
     @property
     def samples(self) -> int:
@@ -196,13 +200,15 @@ def compare(
     session = session or prepare(model_path, calibration=calibration)
     loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
     results = run_scenarios(loaded, session, engine=engine)
-    bands = None
+    bands = headline = None
     if samples:
+        from sdmodel.analysis.headline import headline_table
         from sdmodel.analysis.uncertainty import run_uncertainty
 
         bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
+        headline = headline_table(loaded, results, bands.sample_kpis)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
-                      bands)
+                      bands, headline)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

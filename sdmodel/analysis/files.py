@@ -1,10 +1,13 @@
 """The output folders of ``simulate`` and ``compare``: the files and what the manifest records.
 
 - :func:`simulation_files`: ``results.csv`` (one row per month, a ``date`` column and one column
-  per KPI) and ``kpi_overview.png``;
+  per KPI) and ``kpi_overview.png``; with an ensemble (``--samples``) also ``bands.csv``,
+  ``bands.png``, ``headline.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` and
+  ``uncertain_parameters.csv``;
 - :func:`comparison_files`: ``kpis.csv``, ``kpis_columns.csv``, ``costs.csv``, ``results.csv``,
   ``comparison.png`` and ``costs.png``, with uncertainty bands also ``fan_charts.png``,
-  ``bands.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` and ``uncertain_parameters.csv``;
+  ``bands.csv``, ``headline.csv``, ``kpis_uncertainty.csv``, ``samples.csv`` and
+  ``uncertain_parameters.csv``;
 - :func:`simulation_manifest`, :func:`comparison_manifest`: the run manifests
   (:func:`sdmodel.outputs.manifest.build_manifest`), with :func:`describe` recording what each
   scenario sets.
@@ -21,8 +24,11 @@ from sdmodel.analysis.compare import TABLE_COLUMNS
 from sdmodel.outputs.writers import Writer, csv_writer
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from sdmodel.analysis.compare import Comparison
     from sdmodel.analysis.simulate import Simulation
+    from sdmodel.analysis.uncertainty import Uncertainty
     from sdmodel.runs import Session
     from sdmodel.scenarios.scenario import Scenario
 
@@ -32,12 +38,53 @@ def simulation_files(run: Simulation, *, lang: str = "nl") -> dict[str, Writer]:
     from sdmodel.data.observations import load_observations
     from sdmodel.figures.panels import overview_writer
 
-    return {
+    observations = load_observations()
+    files = {
         "results.csv": csv_writer(run.results, index=True),
-        "kpi_overview.png": overview_writer(run.results, load_observations(), lang=lang,
+        "kpi_overview.png": overview_writer(run.results, observations, lang=lang,
                                             subtitle=f"scenario: {run.scenario.name}",
                                             model_sha256=run.session.model.sha256),
     }
+    if run.uncertainty is not None and run.headline is not None:
+        from sdmodel.figures.scenario_bands import bands_writer
+
+        files["bands.png"] = bands_writer(
+            run.uncertainty.bands, run.results, observations, scenario=run.scenario,
+            samples=run.samples, headline=run.headline, lang=lang,
+            model_sha256=run.session.model.sha256, calibration=run.session.calibration.note)
+        files.update(_ensemble_files(run.uncertainty, run.headline, [run.scenario]))
+    return files
+
+
+def _ensemble_files(uncertainty: Uncertainty, headline: pd.DataFrame,
+                    scenarios: Sequence[Scenario]) -> dict[str, Writer]:
+    """The files of an ensemble: bands, headline check, KPI quantiles, design, parameters."""
+    from sdmodel.analysis.uncertainty import parameter_table
+
+    return {
+        "bands.csv": csv_writer(uncertainty.bands),
+        "headline.csv": csv_writer(headline),
+        "kpis_uncertainty.csv": csv_writer(uncertainty.summary),
+        "samples.csv": csv_writer(uncertainty.design),
+        "uncertain_parameters.csv": csv_writer(parameter_table(uncertainty, scenarios)),
+    }
+
+
+def _ensemble_manifest(uncertainty: Uncertainty | None, headline: pd.DataFrame | None
+                       ) -> dict[str, Any]:
+    """What the manifest records of an ensemble: its size, the headline rule and where the
+    headline is the median."""
+    if uncertainty is None or headline is None:
+        return {"samples": 0}
+    from sdmodel.analysis.headline import HEADLINE_RULE
+
+    key = headline[headline["key"]]
+    return {"samples": len(uncertainty.design), "headline_rule": HEADLINE_RULE,
+            "headline": {name: {"from": rows["headline_from"].iloc[0],
+                                "central_percentiles": dict(zip(rows["kpi"],
+                                                                rows["percentile"].astype(float),
+                                                                strict=True))}
+                         for name, rows in key.groupby("scenario", sort=False)}}
 
 
 def simulation_manifest(run: Simulation, *, lang: str, command: str) -> dict[str, Any]:
@@ -48,8 +95,10 @@ def simulation_manifest(run: Simulation, *, lang: str, command: str) -> dict[str
                   "engine": run.engine, "calibration": fitted.note,
                   "model_matches": fitted.model_matches,
                   "overrides": {**fitted.values, **chosen.overrides}, "lang": lang,
-                  "schedule": describe([chosen])[0]}
-    return _manifest(run.session, parameters, seed=None, command=command)
+                  "schedule": describe([chosen])[0],
+                  **_ensemble_manifest(run.uncertainty, run.headline)}
+    seed = run.uncertainty.seed if run.uncertainty is not None else None
+    return _manifest(run.session, parameters, seed=seed, command=command)
 
 
 def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, Writer]:
@@ -76,16 +125,10 @@ def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, W
             lambda: cost_figure(comparison.costs, scenarios, **figure_options)),
     }
     uncertainty = comparison.uncertainty
-    if uncertainty is not None:
-        params = pd.DataFrame([vars(p) for p in uncertainty.parameters])
-        files.update({
-            "fan_charts.png": figure_writer(lambda: fan_chart_figure(
-                uncertainty.bands, scenarios, samples=comparison.samples, **figure_options)),
-            "bands.csv": csv_writer(uncertainty.bands),
-            "kpis_uncertainty.csv": csv_writer(uncertainty.summary),
-            "samples.csv": csv_writer(uncertainty.design),
-            "uncertain_parameters.csv": csv_writer(params),
-        })
+    if uncertainty is not None and comparison.headline is not None:
+        files["fan_charts.png"] = figure_writer(lambda: fan_chart_figure(
+            uncertainty.bands, scenarios, samples=comparison.samples, **figure_options))
+        files.update(_ensemble_files(uncertainty, comparison.headline, scenarios))
     return files
 
 
@@ -95,8 +138,8 @@ def comparison_manifest(comparison: Comparison, *, lang: str, command: str) -> d
     fitted = comparison.session.calibration
     parameters = {"scenarios": describe(comparison.scenarios), "calibration": fitted.note,
                   "calibration_model_matches": fitted.model_matches,
-                  "calibration_values": fitted.values, "samples": comparison.samples,
-                  "lang": lang}
+                  "calibration_values": fitted.values, "lang": lang,
+                  **_ensemble_manifest(comparison.uncertainty, comparison.headline)}
     seed = comparison.uncertainty.seed if comparison.uncertainty is not None else None
     return _manifest(comparison.session, parameters, seed=seed, command=command)
 

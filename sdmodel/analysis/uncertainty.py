@@ -1,54 +1,63 @@
-"""Uncertainty bands: Latin-hypercube samples of what is assumed, run as one batch per chunk.
+"""Uncertainty bands: a fixed sample design of what is uncertain, run as one batch per chunk.
 
-What is sampled (:func:`uncertain_parameters`), each uniformly over its range:
+What is sampled and how the design is drawn is :mod:`sdmodel.analysis.design` (its names are
+re-exported here): one Latin hypercube over everything the model knows to be uncertain (the MPP
+band position, the uncalibrated ``assumption`` constants, every measure's sampled effect sizes,
+the calibration's bootstrap rows), each column from its own random stream keyed by the seed and
+its name, each input at a two-piece uniform distribution with its median at the central value.
+Each scenario uses the columns it needs (:func:`~sdmodel.analysis.design.uses`), so the bands of
+a scenario with a given seed are the same whichever scenarios are compared with it.
 
-- the position of the future inflow in the MPP band (0 = low, 1 = high), replacing the
-  scenario's band;
-- every constant of the .mdl whose comment marks it ``assumption`` and that is not calibrated,
-  not an initial value, not a policy input or capacity lever and not an input a measure sets;
-  they take their sampled value from the end of the history (``history end time``, Jan 2026), so
-  the past stays the calibrated run and the bands describe the future (a constant that the
-  scenario sets in ``[set]`` keeps that value);
-- the effect sizes of the scenarios' active measures marked ``sample`` in
-  :mod:`sdmodel.scenarios.measures`;
-- the calibrated constants, as whole rows of the calibration's bootstrap (``bootstrap.csv``:
-  refits on resampled data, so their correlations are kept), when the calibration has one.
-
-The same design (common random numbers) is used for every scenario, so differences between
-scenarios are not sampling noise. :func:`run_uncertainty` returns quantile bands per month and
-quantiles of the summary KPIs. The design is drawn whole, in the calling process; its rows are
-then run in shards of :data:`sdmodel.scaleout.SHARD_RUNS` samples, in process or on a Dask
-cluster (:class:`sdmodel.scaleout.Pool`), with the same bytes either way.
+The sampled assumption constants take their sampled value from the end of the history
+(``history end time``, Jan 2026), so before it only the bootstrap rows spread the runs (the
+calibration's parameter uncertainty) and after it everything does. The same design (common
+random numbers) is used for every scenario, so differences between scenarios are not sampling
+noise. :func:`run_uncertainty` returns quantile bands per month over history and future, the KPIs
+of every run (:attr:`Uncertainty.sample_kpis`, for the headline check of
+:mod:`sdmodel.analysis.headline`) and their quantiles. The design is drawn whole, in the calling
+process; its rows are then run in shards of :data:`sdmodel.scaleout.SHARD_RUNS` samples, in
+process or on a Dask cluster (:class:`sdmodel.scaleout.Pool`), with the same bytes either way.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD, month_dates
-from sdmodel.errors import AsielketenError
-from sdmodel.names import (
-    CONTROL_NAMES,
-    COST_KPIS,
-    HISTORY_END_VARIABLE,
-    INFLOW_BAND_VARIABLE,
+from sdmodel.analysis.design import (
+    CALIBRATION_DRAW,
+    Uncertain,
+    assumption_constants,
+    bootstrap_draws,
+    effect_column,
+    latin_hypercube,
+    model_uncertainties,
+    samples_band,
+    scenario_effects,
+    uncertain_parameters,
+    uses,
 )
+from sdmodel.analysis.headline import SAMPLE_MONTHLY, sample_kpis
+from sdmodel.calendar import month_dates
+from sdmodel.errors import AsielketenError
+from sdmodel.names import COST_KPIS, HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
 from sdmodel.runs import Session
 from sdmodel.scaleout import SHARD_RUNS, Pool, shards
 from sdmodel.scenarios.inputs import scenario_series
-from sdmodel.scenarios.measures import measure_variables
-from sdmodel.scenarios.tables import POLICY_MARKERS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sdmodel.engine.model import ChainModel
     from sdmodel.scenarios.scenario import Scenario
+
+__all__ = ["BAND_SERIES", "CALIBRATION_DRAW", "QUANTILES", "SEED_MAX", "SUMMARY_KPIS",
+           "Ensemble", "FutureInputs", "Uncertain", "Uncertainty", "assumption_constants",
+           "bootstrap_draws", "check_seed", "effect_column", "future_inputs",
+           "latin_hypercube", "model_uncertainties", "parameter_table", "run_shard",
+           "run_uncertainty", "uncertain_parameters", "uses"]
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles of the bands: the 90% and 50% intervals and the median."""
@@ -62,35 +71,9 @@ BAND_SERIES: dict[str, tuple[str, ...]] = {
 }
 """Series shown as bands: name -> the KPIs summed."""
 SUMMARY_KPIS = ("coa_regular_capacity", *COST_KPIS)
-CALIBRATION_DRAW = "calibration (bootstrap row)"
 DEFAULT_CHUNK = 1000
-_CALIBRATED = re.compile(r"\bcalibrated\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Uncertain:
-    """One sampled quantity.
-
-    Attributes
-    ----------
-    name
-        Vensim name; ``"<measure>.<effect>"`` for an effect size; :data:`CALIBRATION_DRAW`.
-    kind
-        ``"band"``, ``"constant"``, ``"effect"`` or ``"calibration"``.
-    low, high
-        The range sampled uniformly (for ``"calibration"``: row numbers of bootstrap.csv).
-    default
-        The value of the central run.
-    source
-        The .mdl comment or the effect's source and assumption.
-    """
-
-    name: str
-    kind: str
-    low: float
-    high: float
-    default: float
-    source: str
+SEED_MAX = 2**32 - 1
+"""Largest seed of a design (seeds are 0 .. 2**32 - 1)."""
 
 
 @dataclass(frozen=True)
@@ -100,15 +83,20 @@ class Uncertainty:
     Attributes
     ----------
     parameters
-        What was sampled.
+        What the scenarios' runs took from the design (:func:`uncertain_parameters`).
     design
-        One row per sample, one column per parameter (sampled values; bootstrap row numbers).
+        One row per sample, one column per parameter of :func:`model_uncertainties` (sampled
+        values; bootstrap row numbers): the same for any scenarios with the same seed and size.
     bands
-        Long table ``scenario, series, date, q05, q25, q50, q75, q95``.
+        Long table ``scenario, series, date, q05, q25, q50, q75, q95``, one row per month of the
+        run (history and future).
     summary
-        Long table ``scenario, kpi, q05, q50, q95`` of the summary KPIs over the samples.
+        Long table ``scenario, kpi, q05, q50, q95`` of the KPIs over the samples.
     seed
         The seed of the design (drawn and recorded when none was given).
+    sample_kpis
+        The KPIs of every run: ``scenario, sample`` and one column per KPI of
+        :func:`sdmodel.analysis.headline.sample_kpis`.
     """
 
     parameters: tuple[Uncertain, ...]
@@ -116,89 +104,25 @@ class Uncertainty:
     bands: pd.DataFrame
     summary: pd.DataFrame
     seed: int
+    sample_kpis: pd.DataFrame | None = None
 
 
-def assumption_constants(model: ChainModel, *, calibrated: Collection[str]) -> list[Uncertain]:
-    """Return the .mdl's uncalibrated ``assumption`` constants that the analysis samples.
-
-    Excluded: constants that are calibrated (named in ``calibrated`` or "calibrated" in their
-    comment), initial values (``initial ...``), policy inputs and capacity levers, inputs that a
-    measure sets, the MPP band position (sampled as the band) and constants without a range.
-    """
-    doc = model.doc()
-    skip = set(calibrated) | measure_variables() | set(CONTROL_NAMES) | {INFLOW_BAND_VARIABLE}
-    out = []
-    for row in doc[doc["kind"] == "constant"].itertuples():
-        comment = str(row.comment)
-        if ("assumption" not in comment or row.name in skip or row.name.startswith("initial ")
-                or _CALIBRATED.search(comment) or POLICY_MARKERS.search(comment)
-                or not row.min < row.max):
-            continue
-        out.append(Uncertain(row.name, "constant", float(row.min), float(row.max), np.nan,
-                             comment))
-    return out
+def check_seed(seed: int | None) -> None:
+    """Raise :class:`AsielketenError` unless ``seed`` is None or a whole number 0 .. 2**32 - 1."""
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        raise AsielketenError(f"--seed {seed}: give a whole number from 0 to {SEED_MAX}")
 
 
-def uncertain_parameters(scenarios: Sequence[Scenario], session: Session) -> list[Uncertain]:
-    """Return everything the analysis samples for these scenarios (see the module docstring)."""
-    params = [Uncertain(INFLOW_BAND_VARIABLE, "band", 0.0, 1.0, 0.5,
-                        "MPP band (forecasts.csv): 0 = low, 1 = high")]
-    for item in assumption_constants(session.model, calibrated=session.calibration.values):
-        params.append(Uncertain(item.name, item.kind, item.low, item.high,
-                                session.defaults[item.name], item.source))
-    seen = set()
-    for scenario in scenarios:
-        for setting in scenario.active_measures:
-            for effect in setting.active_effects():
-                key = f"{setting.measure.name}.{effect.key}"
-                if effect.sample and key not in seen:
-                    seen.add(key)
-                    params.append(Uncertain(key, "effect", effect.low, effect.high,
-                                            effect.value, f"{effect.source}; "
-                                            f"{effect.assumption or 'sourced range'}"))
-    draws = bootstrap_draws(session)
-    if draws is not None:
-        params.append(Uncertain(CALIBRATION_DRAW, "calibration", 0, len(draws) - 1, np.nan,
-                                f"{session.calibration.directory}/bootstrap.csv"))
-    return params
-
-
-def bootstrap_draws(session: Session) -> pd.DataFrame | None:
-    """Return the calibration's bootstrap refits (one row each, tied constants added), or None."""
+def parameter_table(uncertainty: Uncertainty, scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """``uncertain_parameters.csv``: each parameter the runs used, its range, central value,
+    source and the scenarios that use it."""
     import pandas as pd
 
-    folder = session.calibration.directory
-    if folder is None or not (folder / "bootstrap.csv").is_file():
-        return None
-    draws = pd.read_csv(folder / "bootstrap.csv")
-    fitted = pd.read_csv(folder / "parameters.csv")
-    if "tied_to" in fitted.columns:
-        for row in fitted.dropna(subset=["tied_to"]).itertuples():
-            if row.tied_to in draws.columns:
-                draws[row.name] = draws[row.tied_to]
-    unknown = set(draws.columns) - set(session.defaults)
-    if unknown or draws.empty:
-        return None
-    return draws
-
-
-def latin_hypercube(parameters: Sequence[Uncertain], samples: int, *, seed: int
-                    ) -> pd.DataFrame:
-    """Return a Latin-hypercube design: one row per sample, values within each range.
-
-    Bootstrap rows are drawn as whole numbers from ``low`` to ``high``.
-    """
-    import pandas as pd
-    from scipy.stats import qmc
-
-    unit = qmc.LatinHypercube(d=len(parameters), seed=seed).random(samples)
-    columns = {}
-    for j, p in enumerate(parameters):
-        if p.kind == "calibration":
-            columns[p.name] = np.floor(unit[:, j] * (p.high + 1)).astype(int)
-        else:
-            columns[p.name] = p.low + unit[:, j] * (p.high - p.low)
-    return pd.DataFrame(columns)
+    rows = []
+    for p in uncertainty.parameters:
+        users = [s.name for s in scenarios if uses(s, p)]
+        rows.append({**vars(p), "scenarios": " ".join(users)})
+    return pd.DataFrame(rows)
 
 
 def run_uncertainty(
@@ -222,7 +146,7 @@ def run_uncertainty(
     samples
         Number of Latin-hypercube samples (runs per scenario).
     seed
-        Seed of the design; ``None`` draws one (recorded in the result).
+        Seed of the design, 0 .. 2**32 - 1; ``None`` draws one (recorded in the result).
     chunk_size
         Runs per batch call (memory: about 50 time series x 1,057 steps x 8 bytes per run).
     pool
@@ -233,30 +157,38 @@ def run_uncertainty(
     Raises
     ------
     AsielketenError
-        If ``samples`` is less than 2.
+        If ``samples`` is less than 2 or ``seed`` is out of range.
     """
     import pandas as pd
 
     if samples < 2:
         raise AsielketenError(f"--samples {samples}: give at least 2 samples for bands")
+    check_seed(seed)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    params = uncertain_parameters(scenarios, session)
-    design = latin_hypercube(params, samples, seed=seed)
-    kpis = sorted({k for ks in BAND_SERIES.values() for k in ks} | set(SUMMARY_KPIS))
+    every = tuple(model_uncertainties(session))
+    design = latin_hypercube(every, samples, seed=seed)
+    kpis = sorted({k for ks in BAND_SERIES.values() for k in ks} | set(SUMMARY_KPIS)
+                  | set(SAMPLE_MONTHLY))
     pool = pool or Pool()
-    shared = pool.share(Ensemble(session, tuple(params), bootstrap_draws(session), tuple(kpis),
+    shared = pool.share(Ensemble(session, every, bootstrap_draws(session), tuple(kpis),
                                  max(int(chunk_size), 1)))
     pieces = [(s, design.iloc[lo:hi]) for s in scenarios for lo, hi in shards(samples, shard_runs)]
     results = iter(pool.map(run_shard, shared, pieces))
-    band_rows, summary_rows = [], []
+    band_rows, summary_rows, kpi_rows = [], [], []
     for scenario in scenarios:
         parts = [next(results) for _ in shards(samples, shard_runs)]
         monthly = {k: np.concatenate([p[k] for p in parts], axis=1) for k in kpis}
         band_rows.append(_bands(scenario.name, monthly))
-        summary_rows.append(_summary(scenario, monthly))
-    return Uncertainty(tuple(params), design, pd.concat(band_rows, ignore_index=True),
-                       pd.concat(summary_rows, ignore_index=True), seed)
+        per_run = pd.DataFrame(sample_kpis(scenario, monthly))
+        per_run.insert(0, "sample", np.arange(samples))
+        per_run.insert(0, "scenario", scenario.name)
+        kpi_rows.append(per_run)
+        summary_rows.append(_summary(scenario.name, per_run))
+    used = tuple(p for p in every if any(uses(s, p) for s in scenarios))
+    return Uncertainty(used, design, pd.concat(band_rows, ignore_index=True),
+                       pd.concat(summary_rows, ignore_index=True), seed,
+                       pd.concat(kpi_rows, ignore_index=True))
 
 
 @dataclass(frozen=True)
@@ -287,9 +219,13 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
                   design: pd.DataFrame, draws: pd.DataFrame | None) -> FutureInputs:
     """Turn a sample design into model inputs, one run per design row.
 
-    A missing (NaN) value in the design keeps the central value: the calibrated constant, the
-    model default or the scenario's own effect size (the optimizer's MPP-band futures use
-    this).
+    The scenario takes from the design the columns it uses
+    (:func:`~sdmodel.analysis.design.uses`): its ``[set]`` constants and the effect sizes it
+    sets keep the scenario's values. The MPP band position is taken from the design wherever it
+    is given (:func:`run_uncertainty` blanks it for a scenario off the middle of the band; the
+    optimizer sets it for its MPP-band futures). A missing (NaN) value in the design keeps the
+    central value: the calibrated constant, the model default, the scenario's band or its own
+    effect size.
 
     Parameters
     ----------
@@ -298,7 +234,8 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     session
         From :func:`sdmodel.runs.prepare`.
     params
-        The sampled quantities (columns of ``design``).
+        The sampled quantities (columns of ``design``; other columns are not read, except the
+        MPP band position).
     design
         One row per future; includes the MPP band position and, with ``draws``, the bootstrap
         row of the calibration.
@@ -310,30 +247,33 @@ def future_inputs(scenario: Scenario, session: Session, params: Sequence[Uncerta
     n = len(design)
     times = session.batch.time_grid()
     base: dict[str, float | np.ndarray] = dict(session.base(scenario))
+    listed = {p.name for p in params}
     per_run = set(session.calibration.values) | set(scenario.overrides) | {INFLOW_BAND_VARIABLE}
-    if draws is not None and CALIBRATION_DRAW in design:
+    if draws is not None and CALIBRATION_DRAW in listed and CALIBRATION_DRAW in design:
         rows = design[CALIBRATION_DRAW].to_numpy(dtype=float)
         drawn = ~np.isnan(rows)
         for name in draws.columns:
             values = draws[name].to_numpy(dtype=float)[np.where(drawn, rows, 0).astype(int)]
             base[name] = np.where(drawn, values, base[name])
         per_run |= set(draws.columns)
-    base[INFLOW_BAND_VARIABLE] = design[INFLOW_BAND_VARIABLE].to_numpy(dtype=float)
+    if INFLOW_BAND_VARIABLE in design:
+        band = design[INFLOW_BAND_VARIABLE].to_numpy(dtype=float)
+        base[INFLOW_BAND_VARIABLE] = np.where(np.isnan(band), base[INFLOW_BAND_VARIABLE], band)
     constants = {name: np.broadcast_to(np.asarray(base[name], dtype=float), (n,)).copy()
                  for name in sorted(per_run)}
     future = times[:, None] >= float(np.max(base.get(HISTORY_END_VARIABLE, 0.0)))
     series = {}
     for p in params:
-        if p.kind == "constant" and p.name not in scenario.overrides:  # [set] values are kept
-            values = np.where(np.isnan(design[p.name]), base[p.name], design[p.name])
+        if p.kind == "constant" and uses(scenario, p):  # [set] values are kept
+            sampled = design[p.name].to_numpy(dtype=float)
+            values = np.where(np.isnan(sampled), base[p.name], sampled)
             series[p.name] = np.array(np.where(future, values[None, :], base[p.name]),
                                       order=series_order())
     settings = {m.measure.name: m for m in scenario.active_measures}
     effects = {}
-    for p in params:
-        if p.kind == "effect":
-            measure, key = p.name.split(".", 1)
-            sampled = design[p.name].to_numpy(dtype=float)
+    for (measure, key), column in scenario_effects(scenario).items():
+        if column in listed:
+            sampled = design[column].to_numpy(dtype=float)
             if np.isnan(sampled).any():
                 sampled = np.where(np.isnan(sampled), settings[measure].value(key), sampled)
             effects[(measure, key)] = sampled
@@ -381,17 +321,13 @@ def _run_chunk(scenario: Scenario, session: Session, params: Sequence[Uncertain]
     from sdmodel.engine.batch_kpis import run_monthly
 
     n = len(design)
+    if not samples_band(scenario):  # a scenario off the middle of the MPP band keeps its band
+        design = design.assign(**{INFLOW_BAND_VARIABLE: np.nan})
     futures = future_inputs(scenario, session, params, design, draws)
     inputs: dict[str, object] = {**futures.constants, **futures.series}
     inputs.update(scenario_series(scenario, base=futures.base, times=session.batch.time_grid(),
                                   limits=session.limits, effect_values=futures.effects, n=n))
     return run_monthly(session.batch, inputs, n=n, kpis=kpis)
-
-
-def _period_rows(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    dates = month_dates(months)
-    period = (dates >= SCENARIO_PERIOD[0]) & (dates <= SCENARIO_PERIOD[1])
-    return dates, period, np.asarray(dates.year)
 
 
 def _bands(name: str, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -400,7 +336,7 @@ def _bands(name: str, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
     frames = []
     for series, parts in BAND_SERIES.items():
         values = sum(monthly[k] for k in parts)
-        dates, _, _ = _period_rows(values.shape[0])
+        dates = month_dates(values.shape[0])
         q = np.quantile(values, QUANTILES, axis=1)
         frame = pd.DataFrame({f"q{round(p * 100):02d}": q[i] for i, p in enumerate(QUANTILES)})
         frame.insert(0, "date", dates)
@@ -410,32 +346,11 @@ def _bands(name: str, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _summary(scenario: Scenario, monthly: dict[str, np.ndarray]) -> pd.DataFrame:
+def _summary(name: str, per_run: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    coa = monthly["coa_occupancy_total"]
-    _, period, years = _period_rows(coa.shape[0])
-    in_year = years == REPORT_YEAR
-    limits = scenario.thresholds
-    coa_limit = (limits.coa_occupancy if limits.coa_occupancy is not None
-                 else limits.coa_occupancy_share * monthly["coa_regular_capacity"])
-    cost = sum(monthly[c] for c in COST_KPIS)
-    n_years = len(set(years[period]))
-    court = monthly["court_appeals_pending"] + monthly["court_status_appeals_pending"]
-    metrics = {
-        "coa_peak": coa[period].max(axis=0),
-        "coa_2030": coa[in_year].mean(axis=0),
-        "coa_months_above_threshold": (coa > coa_limit)[period].sum(axis=0),
-        "ter_apel_months_above_threshold":
-            (monthly["ter_apel_occupancy"] > limits.ter_apel)[period].sum(axis=0),
-        "ind_backlog_2030": monthly["ind_pending_asylum"][in_year].mean(axis=0),
-        "court_backlog_2030": court[in_year].mean(axis=0),
-        "status_holders_waiting_2030": monthly["coa_status_holders_waiting"][in_year].mean(axis=0),
-        "undocumented_on_street_2030": monthly["undocumented_on_street"][in_year].mean(axis=0),
-        "cost_total_meur": cost[period].sum(axis=0) / n_years / 1e6,
-    }
     rows = []
-    for kpi, values in metrics.items():
-        q05, q50, q95 = np.quantile(values.astype(float), (0.05, 0.5, 0.95))
-        rows.append({"scenario": scenario.name, "kpi": kpi, "q05": q05, "q50": q50, "q95": q95})
+    for kpi in per_run.columns.drop(["scenario", "sample"]):
+        q05, q50, q95 = np.quantile(per_run[kpi].to_numpy(dtype=float), (0.05, 0.5, 0.95))
+        rows.append({"scenario": name, "kpi": kpi, "q05": q05, "q50": q50, "q95": q95})
     return pd.DataFrame(rows).round({"q05": 1, "q50": 1, "q95": 1})

@@ -114,14 +114,20 @@ def test_bands_are_ordered_quantiles_of_every_series(uncertain) -> None:
 
 
 def test_design_is_a_latin_hypercube_within_the_ranges(uncertain) -> None:
+    from sdmodel.analysis.design import to_unit
+
     design = uncertain.design
     assert len(design) == 12
     for p in uncertain.parameters:
         values = design[p.name].to_numpy()
         assert values.min() >= p.low and values.max() <= p.high, p.name
-        if p.kind != "calibration":  # one sample in each of the 12 strata
-            strata = np.floor((values - p.low) / (p.high - p.low) * 12).astype(int)
+        if p.kind == "calibration":
+            continue
+        if p.low < p.default < p.high:  # one sample in each of the 12 strata of [0, 1)
+            strata = np.floor(to_unit(p, values) * 12 + 1e-9).astype(int)
             assert sorted(strata) == list(range(12)), p.name
+        else:  # the central value at a bound: half the samples there (the median)
+            assert (values == p.default).sum() >= 6, p.name
     kinds = {p.kind for p in uncertain.parameters}
     assert {"band", "constant", "effect"} <= kinds
 
@@ -172,8 +178,9 @@ def test_compare_writes_table_figures_and_manifest(compared) -> None:
     assert result.exit_code == 0, result.output
     assert f"to {out} in " in result.output
     assert sorted(p.name for p in out.iterdir()) == sorted([
-        "bands.csv", "comparison.png", "costs.csv", "costs.png", "fan_charts.png", "kpis.csv",
-        "kpis_columns.csv", "kpis_uncertainty.csv", "manifest.json", "results.csv",
+        "bands.csv", "comparison.png", "costs.csv", "costs.png", "fan_charts.png",
+        "headline.csv", "kpis.csv", "kpis_columns.csv", "kpis_uncertainty.csv", "manifest.json",
+        "results.csv",
         "samples.csv", "uncertain_parameters.csv",
     ])
     for png in ("comparison.png", "costs.png", "fan_charts.png"):
