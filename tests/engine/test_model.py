@@ -281,3 +281,16 @@ def test_translation_is_cached_outside_the_model_folder(model):
 def test_missing_mdl_is_a_clear_error(tmp_path):
     with pytest.raises(ModelFileError, match="not found"):
         ChainModel.from_mdl(tmp_path / "nope.mdl")
+
+
+def test_every_equation_has_exactly_units_and_comment_fields():
+    """A '~' inside a comment starts a field Vensim does not expect and cuts the comment short."""
+    text = DEFAULT_MDL.read_text(encoding="utf-8")
+    equations = text.split("\\\\\\---///")[0]
+    bad = []
+    for block in equations.split("|"):
+        name = block.strip().splitlines()[0] if block.strip() else ""
+        if block.strip() and not name.startswith(("{UTF-8}", "********")) and "~" in block:
+            if block.count("~") != 2:
+                bad.append(name[:60])
+    assert not bad, f"equations with a '~' in their comment: {bad}"
