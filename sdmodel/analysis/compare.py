@@ -16,7 +16,7 @@ from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD
 from sdmodel.engine import Engine
 from sdmodel.errors import AsielketenError
 from sdmodel.names import COST_ACTORS
-from sdmodel.runs import Session, prepare, run_scenarios
+from sdmodel.runs import Session, prepare, run_with_events
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -65,6 +65,9 @@ class Comparison:
         The model, calibration and defaults used.
     uncertainty
         The uncertainty bands over the same scenarios (``samples > 0``), or ``None``.
+    events
+        When the scenarios' rules fired and ended in the central runs (``run`` = scenario;
+        see :func:`sdmodel.runs.run_with_events`).
     """
 
     scenarios: tuple[Scenario, ...]
@@ -73,6 +76,7 @@ class Comparison:
     costs: pd.DataFrame
     session: Session
     uncertainty: Uncertainty | None = None
+    events: pd.DataFrame | None = None
 
     @property
     def samples(self) -> int:
@@ -195,14 +199,15 @@ def compare(
         raise AsielketenError("give at least one scenario, e.g. baseline alle-maatregelen")
     session = session or prepare(model_path, calibration=calibration)
     loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
-    results = run_scenarios(loaded, session, engine=engine)
+    runs = run_with_events(loaded, session, engine=engine)
+    results = runs.results
     bands = None
     if samples:
         from sdmodel.analysis.uncertainty import run_uncertainty
 
         bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
-                      bands)
+                      bands, runs.events)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

@@ -32,12 +32,15 @@ def simulation_files(run: Simulation, *, lang: str = "nl") -> dict[str, Writer]:
     from sdmodel.data.observations import load_observations
     from sdmodel.figures.panels import overview_writer
 
-    return {
+    files = {
         "results.csv": csv_writer(run.results, index=True),
         "kpi_overview.png": overview_writer(run.results, load_observations(), lang=lang,
                                             subtitle=f"scenario: {run.scenario.name}",
                                             model_sha256=run.session.model.sha256),
     }
+    if run.scenario.rules and run.events is not None:
+        files["events.csv"] = csv_writer(run.events)
+    return files
 
 
 def simulation_manifest(run: Simulation, *, lang: str, command: str) -> dict[str, Any]:
@@ -75,6 +78,8 @@ def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, W
         "costs.png": figure_writer(
             lambda: cost_figure(comparison.costs, scenarios, **figure_options)),
     }
+    if any(s.rules for s in scenarios) and comparison.events is not None:
+        files["events.csv"] = csv_writer(comparison.events)
     uncertainty = comparison.uncertainty
     if uncertainty is not None:
         params = pd.DataFrame([vars(p) for p in uncertainty.parameters])

@@ -39,6 +39,9 @@ class Simulation:
         The last month asked for (``YYYY-MM``), or ``None`` for the model's final time.
     engine
         The simulator that ran it (a batch backend by name, or ``"pysd"``).
+    events
+        When the scenario's rules fired and ended (``run, rule, date, action``; empty without
+        rules; see :func:`sdmodel.runs.run_with_events`).
     """
 
     results: pd.DataFrame
@@ -46,6 +49,7 @@ class Simulation:
     session: Session
     until: str | None
     engine: Engine
+    events: pd.DataFrame | None = None
 
 
 def simulate(
@@ -81,7 +85,7 @@ def simulate(
         For a model, scenario or ``--set`` value that does not load, or ``until`` outside the run.
     """
     from sdmodel.engine.batch import fastest_backend
-    from sdmodel.runs import prepare, run_scenarios
+    from sdmodel.runs import prepare, run_with_events
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
     engine = engine or fastest_backend()
@@ -90,5 +94,7 @@ def simulate(
     chosen = load_scenario(scenario, model=session.model)
     overrides = resolve_overrides(chosen, set_values, model=session.model)
     chosen = dataclasses.replace(chosen, overrides=overrides)
-    results = run_scenarios([chosen], session, engine=engine)[chosen.name]
-    return Simulation(results.iloc[: last_month + 1], chosen, session, until, engine)
+    runs = run_with_events([chosen], session, engine=engine)
+    results = runs.results[chosen.name]
+    return Simulation(results.iloc[: last_month + 1], chosen, session, until, engine,
+                      runs.events)
