@@ -245,15 +245,15 @@ def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[
 
     from sdmodel.names import KPIS, RULE_EVENT_KPIS
 
-    kpis = {**KPIS, **RULE_EVENT_KPIS} if events else None
+    kpis = {"kpis": {**KPIS, **RULE_EVENT_KPIS}} if events else {}
     if not (scenario.active_measures or scenario.capacity or scenario.inflow_series
             or scenario.rules):
-        return model.run(dict(constants), until=until, kpis=kpis)
+        return model.run(dict(constants), until=until, **kpis)
     times = time_grid(model.final_time, model.time_step)
     series = scenario_series(scenario, base=model.initial_values(constants), times=times,
                              limits=model.limits())
     if not series:  # nothing varies over time: the plain run
-        return model.run(dict(constants), until=until, kpis=kpis)
+        return model.run(dict(constants), until=until, **kpis)
     with warnings.catch_warnings():  # PySD warns when a constant becomes a time series
         warnings.filterwarnings("ignore", message="Replacing a constant value")
-        return model.run(pysd_params(constants, series, times), until=until, kpis=kpis)
+        return model.run(pysd_params(constants, series, times), until=until, **kpis)
