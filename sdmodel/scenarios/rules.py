@@ -106,7 +106,9 @@ class Condition:
 
     def __str__(self) -> str:
         text = f"{self.kpi} {'>' if self.above else '<'} {self.threshold:g}"
-        return text + (f" for {self.window:g} months" if self.window else "")
+        if not self.window:
+            return text
+        return text + f" for {self.window:g} month{'' if self.window == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class Rule:
     until: Condition | None = None
 
 
-def _rule_where(raw_path: str, raw: str, index: int, key: str | None) -> str:
+def rule_where(raw_path: str, raw: str, index: int, key: str | None) -> str:
     """``<file>:<line>: [[rules]] #<index+1>`` with the line of ``key`` in that table."""
     lines, seen, start = raw.splitlines(), -1, None
     for number, line in enumerate(lines):
@@ -265,12 +267,12 @@ def parse_rules(data: Any, *, path: object, raw: str) -> tuple[Rule, ...]:
     if not isinstance(data, list) or not all(isinstance(t, Mapping) for t in data):
         raise DataFileError(f"{path}: rules must be an array of tables, [[rules]]")
     if len(data) > SLOTS:
-        raise DataFileError(f"{_rule_where(str(path), raw, SLOTS, None)}: the model has "
+        raise DataFileError(f"{rule_where(str(path), raw, SLOTS, None)}: the model has "
                             f"{SLOTS} rule slots; give at most {SLOTS} rules")
     rules, names = [], set()
     for i, table in enumerate(data):
         def at(key: str | None, _i: int = i) -> str:
-            return _rule_where(str(path), raw, _i, key)
+            return rule_where(str(path), raw, _i, key)
 
         extra = set(table) - {"name", "when", "then", "until"}
         if extra:
@@ -294,6 +296,25 @@ def parse_rules(data: Any, *, path: object, raw: str) -> tuple[Rule, ...]:
             None if until is None else parse_condition(until, source=at("until") + " until"),
         ))
     return tuple(rules)
+
+
+def check_value(rule: Rule, key: str, value: float) -> None:
+    """Check a searched field's value as a scenario file's would be checked.
+
+    Raises
+    ------
+    DataFileError
+        If ``value`` lies outside the field's range.
+    """
+    if key in ("threshold", "until_threshold"):
+        low, high = 0.0, MAX_THRESHOLD
+    elif key == "amount":
+        low, high = 0.0, min(LEVERS[rule.then.target].high, 50000)
+    else:
+        low, high = (1.0, HOLD_FOREVER) if rule.then.kind == "postpone" else (0.0, MAX_WINDOW)
+    if not low <= value <= high:
+        raise DataFileError(f"rule '{rule.name}': {key} {value:g} is outside [{low:g}, "
+                            f"{high:g}]; narrow its search range")
 
 
 def check_rules(rules: Sequence[Rule], measures: Sequence[MeasureSetting], *,
@@ -484,3 +505,31 @@ def events_frame(runs: Mapping[object, tuple[Sequence[Rule], Any]]) -> Any:
         for _, rule, month, action in rule_events(rules, last):
             rows.append((label, rule, month_to_date(month).isoformat(), action))
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def rules_toml(rules: Sequence[Rule]) -> str:
+    """The ``[[rules]]`` of a scenario file that reproduce ``rules``."""
+    import json
+
+    lines: list[str] = []
+    for rule in rules:
+        action = rule.then
+        if action.kind == "pause":
+            then = f'{{ pause = "{action.target}" }}'
+        elif action.kind == "postpone":
+            then = f'{{ postpone = "{action.target}", months = {action.months!r} }}'
+        else:
+            then = (f'{{ release = "{action.target}", amount = {action.amount!r}, '
+                    f"lead_months = {action.months!r} }}")
+        lines += ["[[rules]]", f"name = {json.dumps(rule.name)}",
+                  f"when = {json.dumps(_exact(rule.when))}", f"then = {then}"]
+        if rule.until is not None:
+            lines.append(f"until = {json.dumps(_exact(rule.until))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _exact(condition: Condition) -> str:
+    """A condition with its numbers written in full (``str`` rounds them)."""
+    text = f"{condition.kpi} {'>' if condition.above else '<'} {condition.threshold!r}"
+    return text + (f" for {condition.window!r} months" if condition.window else "")
