@@ -147,7 +147,10 @@ def parse_adaptive(data: Mapping[str, Any], *, path: object, raw: str) -> Adapti
                 raise DataFileError(f"{where} search.{key}: this rule has no such field "
                                     f"({rule.then})")
             low, high = float(value[0]), float(value[1])
-            _with(rule, key, low), _with(rule, key, high)  # both ends must make a valid rule
+            try:  # both ends must make a valid rule
+                _with(rule, key, low), _with(rule, key, high)
+            except DataFileError as err:
+                raise DataFileError(f"{where} search.{key}: {err}") from err
             ranges.append((key, low, high))
         choices.append(RuleChoice(rule, tuple(ranges)))
     evals = adaptive.get("max_evals", 60)

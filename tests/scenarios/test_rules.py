@@ -239,3 +239,36 @@ def test_pysd_and_the_batch_backends_give_the_same_events(session) -> None:
         np.testing.assert_allclose(events[engine].results[adaptive.name].to_numpy(),
                                    events["pysd"].results[adaptive.name].to_numpy(),
                                    rtol=1e-9, atol=1e-6)
+
+
+def test_simulate_with_a_bad_rule_says_so_in_one_line_and_writes_nothing(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    import cli
+
+    path = with_rules(tmp_path, '[[rules]]\nwhen = "coa_ful > 1"\nthen = { pause = "lvv" }\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli.main, ["simulate", str(path), "--out", str(out)])
+    assert result.exit_code != 0
+    assert "unknown KPI 'coa_ful'" in result.output
+    assert result.output.strip().count("\n") == 0
+    assert not out.exists()
+
+
+def test_simulate_and_compare_write_events_csv(tmp_path) -> None:
+    import csv
+
+    from click.testing import CliRunner
+
+    import cli
+
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(cli.main, ["compare", "gefaseerd", "gefaseerd-adaptief",
+                                           "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with (out / "events.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["run", "rule", "date", "action"]
+    assert {r["run"] for r in rows} == {"gefaseerd-adaptief"}
+    assert {r["rule"] for r in rows} == {"coa-vol-huisvesting", "coa-overvol-spreidingswet",
+                                         "ter-apel-plaatsen"}
