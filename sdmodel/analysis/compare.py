@@ -68,6 +68,9 @@ class Comparison:
     events
         When the scenarios' rules fired and ended in the central runs (``run`` = scenario;
         see :func:`sdmodel.runs.run_with_events`).
+    sample_events
+        With samples: the same for every sampled future (``run`` = sample row, then
+        ``scenario``; :func:`sdmodel.analysis.rule_ensemble.ensemble_events`).
     """
 
     scenarios: tuple[Scenario, ...]
@@ -77,6 +80,7 @@ class Comparison:
     session: Session
     uncertainty: Uncertainty | None = None
     events: pd.DataFrame | None = None
+    sample_events: pd.DataFrame | None = None
 
     @property
     def samples(self) -> int:
@@ -201,13 +205,22 @@ def compare(
     loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
     runs = run_with_events(loaded, session, engine=engine)
     results = runs.results
-    bands = None
+    bands = sample_events = None
     if samples:
         from sdmodel.analysis.uncertainty import run_uncertainty
 
         bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
+        if any(s.rules for s in loaded):  # when the rules fire in each sampled future
+            import pandas as pd
+
+            from sdmodel.analysis.rule_ensemble import ensemble_events
+
+            sampled = [ensemble_events(s, session, design=bands.design,
+                                       params=bands.parameters).assign(scenario=s.name)
+                       for s in loaded if s.rules]
+            sample_events = pd.concat(sampled, ignore_index=True)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
-                      bands, runs.events)
+                      bands, runs.events, sample_events)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

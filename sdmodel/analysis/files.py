@@ -80,6 +80,8 @@ def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, W
     }
     if any(s.rules for s in scenarios) and comparison.events is not None:
         files["events.csv"] = csv_writer(comparison.events)
+    if comparison.sample_events is not None:
+        files["events_samples.csv"] = csv_writer(comparison.sample_events)
     uncertainty = comparison.uncertainty
     if uncertainty is not None:
         params = pd.DataFrame([vars(p) for p in uncertainty.parameters])

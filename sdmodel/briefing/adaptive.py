@@ -121,3 +121,20 @@ def rule_rows(firing: pd.DataFrame, *, lang: str) -> list[list[str]]:
                      action_text(row.then, lang) + until,
                      format_percent(float(row.share_fired), lang), date])
     return rows
+
+
+def adaptive_title(table: pd.DataFrame, *, lang: str) -> str:
+    """A title that states the finding: the cost difference and the shares meeting the limits."""
+    rows = table.set_index("plan")
+    if not {"vast", "adaptief"} <= set(rows.index):
+        return "Bijsturen met regels" if lang == "nl" else "Adaptive rules"
+    fixed, adaptive = rows.loc["vast"], rows.loc["adaptief"]
+    saving = float(fixed["cost_mean_eur"] - adaptive["cost_mean_eur"])
+    amount = format_euro(abs(saving), lang)
+    share = format_percent(float(adaptive["share_futures_meeting_all"]), lang)
+    before = format_percent(float(fixed["share_futures_meeting_all"]), lang)
+    if lang == "nl":
+        verb = "goedkoper" if saving >= 0 else "duurder"
+        return f"Met regels {amount} {verb}; {share} binnen elke grens (vast: {before})"
+    verb = "cheaper" if saving >= 0 else "dearer"
+    return f"With rules {amount} {verb}; {share} within every limit (fixed: {before})"

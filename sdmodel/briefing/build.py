@@ -300,11 +300,11 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
                                                                    "right")],
               capacity_rows(opt.capacity_plan, lang=lang), size=9.5)
     if opt is not None and opt.adaptive is not None:
-        from sdmodel.briefing.adaptive import adaptive_rows, plan_names, rule_rows
+        from sdmodel.briefing.adaptive import adaptive_rows, adaptive_title, plan_names, rule_rows
 
         names = plan_names(opt.adaptive, lang)
         share = 0.5 / max(len(names), 1)
-        table("adaptive", text("adaptive_table", lang),
+        table("adaptive", adaptive_title(opt.adaptive, lang=lang),
               [Column(text("indicator", lang), 0.5)] + [Column(n, share, "right") for n in names],
               adaptive_rows(opt.adaptive, lang=lang), note=text("adaptive_note", lang), size=9.5)
         if opt.adaptive_rules is not None:

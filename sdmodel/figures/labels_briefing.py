@@ -101,14 +101,15 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
                         "en": "Key figures per plan (optimisation)"},
     "capacity_plan": {"nl": "Capaciteitsplan (optimalisatie)",
                       "en": "Capacity plan (optimisation)"},
-    "adaptive_table": {"nl": "Bijsturen met regels tegenover een vast schema, over dezelfde "
-                             "toekomsten", "en": "Adaptive rules against a fixed schedule, over "
-                                                 "the same futures"},
-    "adaptive_note": {"nl": "Het adaptieve plan is het beste vaste schema met de regels "
-                            "hieronder; drempels en omvang van de acties zijn gezocht binnen de "
-                            "bereiken van de specificatie. Elke toekomst vuurt op haar eigen "
-                            "momenten.",
-                      "en": "The adaptive plan is the best fixed schedule with the rules below; "
+    "adaptive_note": {"nl": "Vast schema tegenover bijsturen met regels, over dezelfde "
+                            "toekomsten (aandeel: toekomsten die in geen maand een grens "
+                            "overschrijden). Het adaptieve plan is het beste vaste schema "
+                            "met de regels hieronder; drempels en omvang van de acties zijn "
+                            "gezocht binnen de bereiken van de specificatie. Elke toekomst "
+                            "vuurt op haar eigen momenten.",
+                      "en": "Fixed schedule against adaptive rules, over the same futures "
+                            "(share: futures in which no month exceeds a limit). "
+                            "The adaptive plan is the best fixed schedule with the rules below; "
                             "thresholds and action sizes were searched within the spec's "
                             "ranges. Every future fires at its own dates."},
     "adaptive_rules": {"nl": "Regels van het adaptieve plan", "en": "Rules of the adaptive plan"},

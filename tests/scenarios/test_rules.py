@@ -248,7 +248,7 @@ def test_simulate_with_a_bad_rule_says_so_in_one_line_and_writes_nothing(tmp_pat
 
     path = with_rules(tmp_path, '[[rules]]\nwhen = "coa_ful > 1"\nthen = { pause = "lvv" }\n')
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli.main, ["simulate", str(path), "--out", str(out)])
+    result = CliRunner().invoke(cli.main, ["simulate", "--scenario", str(path), "--out", str(out)])
     assert result.exit_code != 0
     assert "unknown KPI 'coa_ful'" in result.output
     assert result.output.strip().count("\n") == 0
