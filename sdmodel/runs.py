@@ -111,7 +111,7 @@ class Runs:
         Scenario name -> monthly KPIs (as :func:`run_scenarios` returns them).
     events
         ``run, rule, date, action``: one row per rule firing or ending (``run`` is the
-        scenario name; see :func:`sdmodel.scenarios.rules.rule_events`); empty without rules.
+        scenario name; see :func:`sdmodel.scenarios.rule_inputs.rule_events`); empty without rules.
     """
 
     results: dict[str, pd.DataFrame]
@@ -128,7 +128,7 @@ def run_with_events(scenarios: Sequence[Scenario], session: Session, *,
         As :func:`run_scenarios`.
     """
     from sdmodel.names import RULE_EVENT_KPIS
-    from sdmodel.scenarios.rules import events_frame
+    from sdmodel.scenarios.rule_inputs import events_frame
 
     with_rules = any(s.rules for s in scenarios)
     frames = run_scenarios(scenarios, session, engine=engine, _events=with_rules)

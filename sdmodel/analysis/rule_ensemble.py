@@ -42,7 +42,7 @@ def ensemble_events(scenario: Scenario, session: Session, *, design: pd.DataFram
     from sdmodel.engine.batch_kpis import run_monthly
     from sdmodel.names import RULE_EVENT_KPIS
     from sdmodel.scenarios.inputs import scenario_series
-    from sdmodel.scenarios.rules import EVENT_COLUMNS, rule_events
+    from sdmodel.scenarios.rule_inputs import EVENT_COLUMNS, rule_events
 
     n = len(design)
     futures = future_inputs(scenario, session, params, design, bootstrap_draws(session))

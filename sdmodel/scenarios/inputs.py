@@ -332,11 +332,11 @@ def scenario_series(
 
     Parameters are those of :func:`schedule_inputs`; the custom inflow series (if the scenario has
     one) replaces :data:`~sdmodel.names.INFLOW_SERIES_VARIABLE`. A scenario's rules add the
-    inputs of the .mdl's rule slots (:func:`sdmodel.scenarios.rules.rule_inputs`): constants as
-    numbers, the slopes of the held measures' inputs as series.
+    inputs of the .mdl's rule slots (:func:`sdmodel.scenarios.rule_inputs.rule_inputs`):
+    constants as numbers, the slopes of the held measures' inputs as series.
     """
     from sdmodel.engine.batch import series_order
-    from sdmodel.scenarios.rules import rule_inputs
+    from sdmodel.scenarios.rule_inputs import rule_inputs
 
     out: dict = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
                                 limits=limits, effect_values=effect_values, n=n)

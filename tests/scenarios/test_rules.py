@@ -14,13 +14,13 @@ from sdmodel.errors import DataFileError
 from sdmodel.names import HISTORY_END_VARIABLE
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import MEASURES
+from sdmodel.scenarios.rule_inputs import rule_inputs
 from sdmodel.scenarios.rules import (
     RULE_MEASURES,
     Action,
     Condition,
     Rule,
     parse_condition,
-    rule_inputs,
 )
 from sdmodel.scenarios.scenario import load_scenario
 
