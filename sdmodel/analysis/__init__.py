@@ -5,6 +5,7 @@
   (``asielketen compare``);
 - :mod:`~sdmodel.analysis.uncertainty`: Latin-hypercube bands over what is assumed, and the
   ensemble inputs the optimizer shares;
+- :mod:`~sdmodel.analysis.rule_ensemble`: when a scenario's rules fire over sampled futures;
 - :mod:`~sdmodel.analysis.files`: the output folders and manifests of ``simulate`` and
   ``compare``.
 

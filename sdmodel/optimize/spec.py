@@ -69,7 +69,7 @@ from typing import Any
 
 from sdmodel.calendar import SCENARIO_PERIOD
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.optimize.adaptive import AdaptiveSpec, parse_adaptive
+from sdmodel.optimize.adaptive_spec import AdaptiveSpec, parse_adaptive
 from sdmodel.optimize.outcomes import LIMIT_KEYS, OBJECTIVES, STATISTICS, Minimise, Statistic
 from sdmodel.optimize.values import (
     Bounds,

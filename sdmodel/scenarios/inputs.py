@@ -340,8 +340,9 @@ def scenario_series(
 
     out: dict = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
                                 limits=limits, effect_values=effect_values, n=n)
-    out.update(rule_inputs(scenario, base=base, times=times, limits=limits,
-                           effect_values=effect_values, n=n))
+    out.update(rule_inputs(scenario, base=base, times=times, n=n, inputs_of=lambda measures:
+                           schedule_inputs(measures, scenario.capacity, base=base, times=times,
+                                           limits=limits, effect_values=effect_values, n=n)))
     if scenario.inflow_series:
         series = inflow_series(scenario.inflow_series, times)
         out[INFLOW_SERIES_VARIABLE] = (series if n is None else np.array(

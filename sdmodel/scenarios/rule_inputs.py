@@ -9,7 +9,7 @@ of the runs (see :mod:`sdmodel.scenarios.rules` for the rules themselves).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +25,9 @@ from sdmodel.scenarios.rules import (
     RuleError,
     check_rules,
 )
+
+InputsOf = Callable[[Sequence["MeasureSetting"]], dict[str, np.ndarray]]
+"""Measure settings -> a scenario's time-varying inputs (see :func:`rule_inputs`)."""
 
 if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.scenarios.measures import MeasureSetting
@@ -73,13 +76,23 @@ def schedule_constants(setting: MeasureSetting) -> dict[str, float]:
     return out
 
 
-def rule_inputs(scenario: Scenario, *, base: Mapping[str, float | np.ndarray],
-                times: np.ndarray, limits: Mapping[str, tuple[float, float]] | None = None,
-                effect_values: Mapping[tuple[str, str], np.ndarray] | None = None,
+def rule_inputs(scenario: Scenario, *, inputs_of: InputsOf,
+                base: Mapping[str, float | np.ndarray], times: np.ndarray,
                 n: int | None = None) -> dict[str, float | np.ndarray]:
     """The .mdl inputs of a scenario's rules: slot and schedule constants (numbers) and, for
     each input of a held measure, its slope per unit of the measure's intensity (a series of
     the shape :func:`~sdmodel.scenarios.inputs.schedule_inputs` gives). ``{}`` without rules.
+
+    Parameters
+    ----------
+    scenario
+        The scenario with its rules.
+    inputs_of
+        The scenario's time-varying inputs for a list of its measure settings (with the
+        scenario's capacity, base, limits and effect sizes; :func:`scenario_series` passes
+        :func:`~sdmodel.scenarios.inputs.schedule_inputs` so).
+    base, times, n
+        As for :func:`~sdmodel.scenarios.inputs.schedule_inputs`.
 
     Raises
     ------
@@ -89,7 +102,6 @@ def rule_inputs(scenario: Scenario, *, base: Mapping[str, float | np.ndarray],
     """
     from dataclasses import replace
 
-    from sdmodel.scenarios.inputs import schedule_inputs
     from sdmodel.scenarios.schedule import Schedule
 
     rules = scenario.rules
@@ -100,10 +112,8 @@ def rule_inputs(scenario: Scenario, *, base: Mapping[str, float | np.ndarray],
     held = sorted({r.then.target for r in rules if r.then.kind != "release"})
 
     def inputs_with(name: str, schedule: Schedule | None) -> dict[str, np.ndarray]:
-        measures = [m if m.measure.name != name or schedule is None
-                    else replace(m, schedule=schedule) for m in scenario.measures]
-        return schedule_inputs(measures, scenario.capacity, base=base, times=times,
-                               limits=limits, effect_values=effect_values, n=n)
+        return inputs_of([m if m.measure.name != name or schedule is None
+                          else replace(m, schedule=schedule) for m in scenario.measures])
 
     for name in held:
         setting = next(m for m in scenario.measures if m.measure.name == name)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sdmodel.errors import DataFileError
-from sdmodel.optimize.adaptive import as_written, decode, parse_adaptive
+from sdmodel.optimize.adaptive_spec import as_written, decode, parse_adaptive
 from sdmodel.optimize.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]

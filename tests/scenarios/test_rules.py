@@ -14,7 +14,6 @@ from sdmodel.errors import DataFileError
 from sdmodel.names import HISTORY_END_VARIABLE
 from sdmodel.scenarios.inputs import scenario_series
 from sdmodel.scenarios.measures import MEASURES
-from sdmodel.scenarios.rule_inputs import rule_inputs
 from sdmodel.scenarios.rules import (
     RULE_MEASURES,
     Action,
@@ -157,8 +156,9 @@ def test_a_rule_that_never_fires_changes_nothing_bit_for_bit(session, tmp_path) 
              'then = { release = "coa_places", amount = 5000, lead_months = 3 }\n')
     quiet = load_scenario(with_rules(tmp_path, rules, name="quiet"), model=session.model)
     plain = load_scenario(PHASED, model=session.model)
-    assert rule_inputs(quiet, base=session.base(quiet), times=session.batch.time_grid())[
-        "rule slope housing priority share"].any()  # the hooks are live, just not moved
+    series = scenario_series(quiet, base=session.base(quiet), times=session.batch.time_grid(),
+                             limits=session.limits)
+    assert series["rule slope housing priority share"].any()  # live hooks, just not moved
     for engine in ("numpy", "numba"):
         runs = run_with_events([quiet, plain], session, engine=engine)
         assert runs.events.empty
