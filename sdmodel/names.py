@@ -93,6 +93,15 @@ KPIS: dict[str, Kpi] = {
 }
 """KPI column -> model variable (Vensim name), in the column order of the monthly tables."""
 
+RULE_SLOTS = 3
+"""Generic rule slots in the .mdl (group ``.Rules``; :mod:`sdmodel.scenarios.rules`)."""
+RULE_EVENT_KPIS: dict[str, Kpi] = {
+    f"rule_{k}_{part.replace(' ', '_')}": Kpi(f"rule {k} {part}", "stock")
+    for k in range(1, RULE_SLOTS + 1) for part in ("fired", "fire time", "ended", "end time")
+}
+"""The stocks that record when each rule slot fired and stopped acting, read like KPIs (at the
+start of each month) by the runs of scenarios with rules; not part of the KPI tables."""
+
 CONTROL_NAMES: tuple[str, ...] = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
 """The Vensim control variables (never scenario inputs or sampled assumptions)."""
 INFLOW_BAND_VARIABLE = "MPP inflow band position"

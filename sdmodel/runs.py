@@ -101,8 +101,46 @@ def prepare(model_path: Path | str | None = None, *, calibration: str | None = N
     return Session(model, batch, fitted, constants, model.limits())
 
 
+@dataclass(frozen=True)
+class Runs:
+    """Scenario runs with the events of their rules.
+
+    Attributes
+    ----------
+    results
+        Scenario name -> monthly KPIs (as :func:`run_scenarios` returns them).
+    events
+        ``run, rule, date, action``: one row per rule firing or ending (``run`` is the
+        scenario name; see :func:`sdmodel.scenarios.rule_inputs.rule_events`); empty without rules.
+    """
+
+    results: dict[str, pd.DataFrame]
+    events: pd.DataFrame
+
+
+def run_with_events(scenarios: Sequence[Scenario], session: Session, *,
+                    engine: Engine | None = None) -> Runs:
+    """Run scenarios as :func:`run_scenarios` does, and read when their rules fired.
+
+    Raises
+    ------
+    AsielketenError
+        As :func:`run_scenarios`.
+    """
+    from sdmodel.names import RULE_EVENT_KPIS
+    from sdmodel.scenarios.rule_inputs import events_frame
+
+    with_rules = any(s.rules for s in scenarios)
+    frames = run_scenarios(scenarios, session, engine=engine, _events=with_rules)
+    events = events_frame({s.name: (s.rules, frames[s.name]) for s in scenarios})
+    results = {name: frame.drop(columns=[c for c in RULE_EVENT_KPIS if c in frame])
+               for name, frame in frames.items()}
+    return Runs(results, events)
+
+
 def run_scenarios(scenarios: Sequence[Scenario], session: Session, *,
-                  engine: Engine | None = None) -> dict[str, pd.DataFrame]:
+                  engine: Engine | None = None, _events: bool = False
+                  ) -> dict[str, pd.DataFrame]:
     """Run scenarios and return their monthly KPIs.
 
     Parameters
@@ -134,13 +172,14 @@ def run_scenarios(scenarios: Sequence[Scenario], session: Session, *,
         raise AsielketenError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
     if engine == "pysd":
         return {s.name: run_scenario_pysd(session.model, s,
-                                          {**session.calibration.values, **s.overrides})
+                                          {**session.calibration.values, **s.overrides},
+                                          events=_events)
                 for s in scenarios}
-    return _run_batch(scenarios, session, engine)
+    return _run_batch(scenarios, session, engine, events=_events)
 
 
-def _run_batch(scenarios: Sequence[Scenario], session: Session, engine: Backend | None
-               ) -> dict[str, pd.DataFrame]:
+def _run_batch(scenarios: Sequence[Scenario], session: Session, engine: Backend | None, *,
+               events: bool = False) -> dict[str, pd.DataFrame]:
     from sdmodel.engine.batch_kpis import run_monthly, to_frames
 
     times = session.batch.time_grid()
@@ -153,11 +192,16 @@ def _run_batch(scenarios: Sequence[Scenario], session: Session, engine: Backend 
     for name in sorted(changed):
         params[name] = np.array([b[name] for b in bases])
     for name in sorted(set().union(*series)):
-        params[name] = np.column_stack([
-            s.get(name, np.full(len(times), b.get(name, np.nan)))
-            for s, b in zip(series, bases, strict=True)
-        ])
-    monthly = run_monthly(session.batch, params, n=n, engine=engine)
+        values = [s.get(name, b.get(name, np.nan)) for s, b in zip(series, bases, strict=True)]
+        if all(np.ndim(v) == 0 for v in values):  # a constant (a rule slot's input)
+            params[name] = np.array(values, dtype=float)
+            continue
+        params[name] = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), len(times))
+                                        for v in values])
+    from sdmodel.names import KPIS, RULE_EVENT_KPIS
+
+    kpis = [*KPIS, *RULE_EVENT_KPIS] if events else None
+    monthly = run_monthly(session.batch, params, n=n, engine=engine, kpis=kpis)
     return to_frames(monthly, [s.name for s in scenarios])
 
 
@@ -168,12 +212,15 @@ def pysd_params(constants: Mapping[str, float], series: Mapping[str, np.ndarray]
 
     params: dict[str, float | pd.Series] = dict(constants)
     for name, values in series.items():
+        if np.ndim(values) == 0:  # a constant input (a rule slot's)
+            params[name] = float(values)
+            continue
         params[name] = pd.Series(np.asarray(values, dtype=float), index=np.asarray(times))
     return params
 
 
 def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[str, float], *,
-                      until: str | None = None) -> pd.DataFrame:
+                      until: str | None = None, events: bool = False) -> pd.DataFrame:
     """Run one scenario in PySD: ``constants`` plus the scenario's time-varying inputs.
 
     Parameters
@@ -186,6 +233,8 @@ def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[
         Calibrated constants, the scenario's overrides and any ``--set`` values.
     until
         Last month, ``YYYY-MM`` (see :meth:`sdmodel.engine.model.ChainModel.run`).
+    events
+        Also return the rule slots' event stocks (:data:`sdmodel.names.RULE_EVENT_KPIS`).
 
     Returns
     -------
@@ -194,13 +243,17 @@ def run_scenario_pysd(model: ChainModel, scenario: Scenario, constants: Mapping[
     """
     import warnings
 
-    if not (scenario.active_measures or scenario.capacity or scenario.inflow_series):
-        return model.run(dict(constants), until=until)
+    from sdmodel.names import KPIS, RULE_EVENT_KPIS
+
+    kpis = {"kpis": {**KPIS, **RULE_EVENT_KPIS}} if events else {}
+    if not (scenario.active_measures or scenario.capacity or scenario.inflow_series
+            or scenario.rules):
+        return model.run(dict(constants), until=until, **kpis)
     times = time_grid(model.final_time, model.time_step)
     series = scenario_series(scenario, base=model.initial_values(constants), times=times,
                              limits=model.limits())
     if not series:  # nothing varies over time: the plain run
-        return model.run(dict(constants), until=until)
+        return model.run(dict(constants), until=until, **kpis)
     with warnings.catch_warnings():  # PySD warns when a constant becomes a time series
         warnings.filterwarnings("ignore", message="Replacing a constant value")
-        return model.run(pysd_params(constants, series, times), until=until)
+        return model.run(pysd_params(constants, series, times), until=until, **kpis)

@@ -33,6 +33,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "4 Huisvesting, vergunningen en integratie": ("Housing", "Permits"),
     "5 Terugkeer en ongedocumenteerden": ("Return", "Undocumented"),
     "6 Beleid en kosten": ("Costs", "Accounting"),
+    "7 Bijsturingsregels": ("Rules",),
 }
 
 

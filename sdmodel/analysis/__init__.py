@@ -9,6 +9,7 @@
   and future, the KPIs of every run, and the ensemble inputs the optimizer shares;
 - :mod:`~sdmodel.analysis.headline`: the central run checked against the ensemble (40th-60th
   percentile, else the median);
+- :mod:`~sdmodel.analysis.rule_ensemble`: when a scenario's rules fire over sampled futures;
 - :mod:`~sdmodel.analysis.files`: the output folders and manifests of ``simulate`` and
   ``compare``.
 

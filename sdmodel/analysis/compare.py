@@ -16,7 +16,7 @@ from sdmodel.calendar import REPORT_YEAR, SCENARIO_PERIOD
 from sdmodel.engine import Engine
 from sdmodel.errors import AsielketenError
 from sdmodel.names import COST_ACTORS
-from sdmodel.runs import Session, prepare, run_scenarios
+from sdmodel.runs import Session, prepare, run_with_events
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,6 +68,12 @@ class Comparison:
     headline
         The headline check of each scenario's central run against its ensemble
         (:func:`sdmodel.analysis.headline.headline_table`; ``samples > 0``), or ``None``.
+    events
+        When the scenarios' rules fired and ended in the central runs (``run`` = scenario;
+        see :func:`sdmodel.runs.run_with_events`).
+    sample_events
+        With samples: the same for every sampled future (``run`` = sample row, then
+        ``scenario``; :func:`sdmodel.analysis.rule_ensemble.ensemble_events`).
     """
 
     scenarios: tuple[Scenario, ...]
@@ -77,6 +83,8 @@ class Comparison:
     session: Session
     uncertainty: Uncertainty | None = None
     headline: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    sample_events: pd.DataFrame | None = None
 
     @property
     def samples(self) -> int:
@@ -199,16 +207,26 @@ def compare(
         raise AsielketenError("give at least one scenario, e.g. baseline alle-maatregelen")
     session = session or prepare(model_path, calibration=calibration)
     loaded = tuple(load_scenario(name, model=session.model) for name in scenarios)
-    results = run_scenarios(loaded, session, engine=engine)
-    bands = headline = None
+    runs = run_with_events(loaded, session, engine=engine)
+    results = runs.results
+    bands = headline = sample_events = None
     if samples:
         from sdmodel.analysis.headline import headline_table
         from sdmodel.analysis.uncertainty import run_uncertainty
 
         bands = run_uncertainty(loaded, session, samples=samples, seed=seed, pool=pool)
         headline = headline_table(loaded, results, bands.sample_kpis)
+        if any(s.rules for s in loaded):  # when the rules fire in each sampled future
+            import pandas as pd
+
+            from sdmodel.analysis.rule_ensemble import ensemble_events
+
+            sampled = [ensemble_events(s, session, design=bands.design,
+                                       params=bands.parameters).assign(scenario=s.name)
+                       for s in loaded if s.rules]
+            sample_events = pd.concat(sampled, ignore_index=True)
     return Comparison(loaded, results, kpi_table(results, loaded), cost_table(results), session,
-                      bands, headline)
+                      bands, headline, runs.events, sample_events)
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

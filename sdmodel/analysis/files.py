@@ -53,6 +53,8 @@ def simulation_files(run: Simulation, *, lang: str = "nl") -> dict[str, Writer]:
             samples=run.samples, headline=run.headline, lang=lang,
             model_sha256=run.session.model.sha256, calibration=run.session.calibration.note)
         files.update(_ensemble_files(run.uncertainty, run.headline, [run.scenario]))
+    if run.scenario.rules and run.events is not None:
+        files["events.csv"] = csv_writer(run.events)
     return files
 
 
@@ -124,6 +126,10 @@ def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, W
         "costs.png": figure_writer(
             lambda: cost_figure(comparison.costs, scenarios, **figure_options)),
     }
+    if any(s.rules for s in scenarios) and comparison.events is not None:
+        files["events.csv"] = csv_writer(comparison.events)
+    if comparison.sample_events is not None:
+        files["events_samples.csv"] = csv_writer(comparison.sample_events)
     uncertainty = comparison.uncertainty
     if uncertainty is not None and comparison.headline is not None:
         files["fan_charts.png"] = figure_writer(lambda: fan_chart_figure(

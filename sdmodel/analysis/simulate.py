@@ -50,6 +50,9 @@ class Simulation:
     headline
         The headline check of the central run against the ensemble
         (:func:`sdmodel.analysis.headline.headline_table`, on the whole run), or ``None``.
+    events
+        When the scenario's rules fired and ended (``run, rule, date, action``; empty without
+        rules; see :func:`sdmodel.runs.run_with_events`).
     """
 
     results: pd.DataFrame
@@ -59,6 +62,7 @@ class Simulation:
     engine: Engine
     uncertainty: Uncertainty | None = None
     headline: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
 
     @property
     def samples(self) -> int:
@@ -110,7 +114,7 @@ def simulate(
     """
     from sdmodel.analysis.uncertainty import check_seed
     from sdmodel.engine.batch import fastest_backend
-    from sdmodel.runs import prepare, run_scenarios
+    from sdmodel.runs import prepare, run_with_events
     from sdmodel.scenarios.scenario import load_scenario, resolve_overrides
 
     if samples == 1:
@@ -122,7 +126,8 @@ def simulate(
     chosen = load_scenario(scenario, model=session.model)
     overrides = resolve_overrides(chosen, set_values, model=session.model)
     chosen = dataclasses.replace(chosen, overrides=overrides)
-    results = run_scenarios([chosen], session, engine=engine)[chosen.name]
+    runs = run_with_events([chosen], session, engine=engine)
+    results = runs.results[chosen.name]
     uncertainty = headline = None
     if samples:
         from sdmodel.analysis.headline import headline_table
@@ -135,4 +140,4 @@ def simulate(
         uncertainty = dataclasses.replace(
             uncertainty, bands=bands[bands["date"] <= last].reset_index(drop=True))
     return Simulation(results.iloc[: last_month + 1], chosen, session, until, engine,
-                      uncertainty, headline)
+                      uncertainty, headline, runs.events)

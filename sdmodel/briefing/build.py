@@ -396,6 +396,21 @@ def _pages(comparison: Comparison, figures: dict[str, Figure], findings: dict[st
                Column(text("amount", lang), 0.2, "right"), Column(text("cost", lang), 0.2,
                                                                    "right")],
               capacity_rows(opt.capacity_plan, lang=lang), size=9.5)
+    if opt is not None and opt.adaptive is not None:
+        from sdmodel.briefing.adaptive import adaptive_rows, adaptive_title, plan_names, rule_rows
+
+        names = plan_names(opt.adaptive, lang)
+        share = 0.5 / max(len(names), 1)
+        table("adaptive", adaptive_title(opt.adaptive, lang=lang),
+              [Column(text("indicator", lang), 0.5)] + [Column(n, share, "right") for n in names],
+              adaptive_rows(opt.adaptive, lang=lang), note=text("adaptive_note", lang), size=9.5)
+        if opt.adaptive_rules is not None:
+            table("adaptive_rules", text("adaptive_rules", lang),
+                  [Column(text("rule", lang), 0.17), Column(text("rule_when", lang), 0.27),
+                   Column(text("rule_then", lang), 0.36),
+                   Column(text("rule_fired", lang), 0.08, "right"),
+                   Column(text("rule_median", lang), 0.12, "right")],
+                  rule_rows(opt.adaptive_rules, lang=lang), size=8)
     columns = [Column(text("name", lang), 0.2), Column(text("default", lang), 0.1, "right"),
                Column(text("range", lang), 0.1, "right"), Column(text("unit", lang), 0.17),
                Column(text("reason", lang), 0.43)]  # the unit column holds 'euro per persoon

@@ -267,6 +267,8 @@ OPTIMIZED_FILES: dict[str, tuple[str, ...]] = {
                    "share_futures_meeting_threshold"),
     "convergence.csv": ("generation", "best", "mean"),
     "ensemble_band.csv": ("date", "q05", "q25", "q50", "q75", "q95"),
+    "adaptive_vs_fixed.csv": ("plan", "cost_mean_eur", "share_futures_meeting_all"),
+    "adaptive_rules.csv": ("rule", "when", "then", "until", "share_fired", "median_fire_date"),
 }
 """The files of an ``asielketen optimize`` output folder and the columns the briefing reads."""
 
@@ -294,6 +296,9 @@ class Optimized:
         q50, q75, q95``.
     manifest
         The folder's manifest.json (empty if absent).
+    adaptive, adaptive_rules
+        With rules in the spec: the adaptive vs fixed table and the chosen rules with their
+        firing (see :mod:`sdmodel.optimize.adaptive`).
     """
 
     path: Path
@@ -304,6 +309,8 @@ class Optimized:
     convergence: pd.DataFrame | None = None
     band: pd.DataFrame | None = None
     manifest: dict = field(default_factory=dict)
+    adaptive: pd.DataFrame | None = None
+    adaptive_rules: pd.DataFrame | None = None
 
 
 def load_optimized(path: Path | str) -> Optimized:
@@ -344,4 +351,5 @@ def load_optimized(path: Path | str) -> Optimized:
     return Optimized(folder, schedule=tables.get("schedule.csv"),
                      capacity_plan=tables.get("capacity_plan.csv"), kpis=tables.get("kpis.csv"),
                      pareto=tables.get("pareto.csv"), convergence=tables.get("convergence.csv"),
-                     band=band, manifest=manifest)
+                     band=band, manifest=manifest, adaptive=tables.get("adaptive_vs_fixed.csv"),
+                     adaptive_rules=tables.get("adaptive_rules.csv"))

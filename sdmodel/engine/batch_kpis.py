@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sdmodel.calendar import month_dates
-from sdmodel.names import KPIS
+from sdmodel.names import KPIS, RULE_EVENT_KPIS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,7 +51,8 @@ def run_monthly(
     n
         Number of runs.
     kpis
-        KPI names of :data:`sdmodel.names.KPIS` to return (default: all).
+        KPI names of :data:`sdmodel.names.KPIS` (or of
+        :data:`sdmodel.names.RULE_EVENT_KPIS`) to return (default: all KPIS).
     chunk_size
         Runs simulated per pass (default: the simulator's).
     engine
@@ -65,7 +66,8 @@ def run_monthly(
         :func:`sdmodel.engine.kpis.monthly_kpis`.
     """
     names = list(KPIS) if kpis is None else list(kpis)
-    chosen = {name: KPIS[name] for name in names}
+    known = {**KPIS, **RULE_EVENT_KPIS}
+    chosen = {name: known[name] for name in names}
     stocks = sorted({k.variable for k in chosen.values() if k.aggregation == "stock"})
     summed = sorted({k.variable for k in chosen.values() if k.aggregation != "stock"})
     times = month_starts(batch)

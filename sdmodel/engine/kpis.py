@@ -6,14 +6,17 @@ STEP), so they are monthly totals; ratios are averaged over the month.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from sdmodel.calendar import month_dates
-from sdmodel.names import KPIS
+from sdmodel.names import KPIS, Kpi
 
 
-def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
+def monthly_kpis(raw: pd.DataFrame, *, time_step: float, kpis: Mapping[str, Kpi] = KPIS
+                 ) -> pd.DataFrame:
     """Aggregate a raw run (index ``time`` in months, every time step) to monthly KPIs.
 
     Parameters
@@ -22,6 +25,8 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
         Output of :meth:`sdmodel.engine.model.ChainModel.run_raw` (Vensim names as columns).
     time_step
         The model's TIME STEP in months.
+    kpis
+        The KPIs to compute (default :data:`~sdmodel.names.KPIS`).
 
     Returns
     -------
@@ -35,7 +40,7 @@ def monthly_kpis(raw: pd.DataFrame, *, time_step: float) -> pd.DataFrame:
     in_range = month < n_months
     starts = np.isclose(time, month) & in_range
     columns: dict[str, np.ndarray] = {}
-    for name, kpi in KPIS.items():
+    for name, kpi in kpis.items():
         values = raw[kpi.variable].to_numpy(dtype=float)
         if kpi.aggregation == "stock":
             monthly = values[starts]

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from sdmodel.engine.translate import (
 )
 from sdmodel.errors import AsielketenError, ModelFileError, UnknownVariableError, did_you_mean
 from sdmodel.paths import DEFAULT_MDL
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sdmodel.names import Kpi
 
 
 def _translate(mdl_path: Path, mdl_copy: Path):
@@ -341,7 +345,8 @@ class ChainModel:
         return result
 
     def run(
-        self, overrides: Mapping[str, float | pd.Series] | None = None, *, until: str | None = None
+        self, overrides: Mapping[str, float | pd.Series] | None = None, *, until: str | None = None,
+        kpis: Mapping[str, Kpi] | None = None,
     ) -> pd.DataFrame:
         """Run the model and return the monthly KPI table.
 
@@ -351,6 +356,8 @@ class ChainModel:
             Constants to change, by their Vensim names.
         until
             Last month to report, ``YYYY-MM``; default the model's last month.
+        kpis
+            The KPIs to compute (default :data:`sdmodel.names.KPIS`).
 
         Returns
         -------
@@ -361,7 +368,9 @@ class ChainModel:
 
         last_month = self.last_month(until)
         raw = self.run_raw(overrides, final_time=last_month + 1)
-        return monthly_kpis(raw, time_step=self.time_step)
+        if kpis is None:
+            return monthly_kpis(raw, time_step=self.time_step)
+        return monthly_kpis(raw, time_step=self.time_step, kpis=kpis)
 
     def last_month(self, until: str | None = None) -> int:
         """Return the model month (0 = 2014-01) of ``until`` (``YYYY-MM``), or the last month.

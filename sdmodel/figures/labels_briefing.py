@@ -101,6 +101,23 @@ BRIEFING_TEXT: dict[str, dict[str, str]] = {
                         "en": "Key figures per plan (optimisation)"},
     "capacity_plan": {"nl": "Capaciteitsplan (optimalisatie)",
                       "en": "Capacity plan (optimisation)"},
+    "adaptive_note": {"nl": "Vast schema tegenover bijsturen met regels, over dezelfde "
+                            "toekomsten (aandeel: toekomsten die in geen maand een grens "
+                            "overschrijden). Het adaptieve plan is het beste vaste schema "
+                            "met de regels hieronder; drempels en omvang van de acties zijn "
+                            "gezocht binnen de bereiken van de specificatie. Elke toekomst "
+                            "vuurt op haar eigen momenten.",
+                      "en": "Fixed schedule against adaptive rules, over the same futures "
+                            "(share: futures in which no month exceeds a limit). "
+                            "The adaptive plan is the best fixed schedule with the rules below; "
+                            "thresholds and action sizes were searched within the spec's "
+                            "ranges. Every future fires at its own dates."},
+    "adaptive_rules": {"nl": "Regels van het adaptieve plan", "en": "Rules of the adaptive plan"},
+    "rule": {"nl": "Regel", "en": "Rule"},
+    "rule_when": {"nl": "Signaal", "en": "Signpost"},
+    "rule_then": {"nl": "Actie", "en": "Action"},
+    "rule_fired": {"nl": "Vuurt in", "en": "Fires in"},
+    "rule_median": {"nl": "Mediaan", "en": "Median"},
     "kpi_table_note": {
         "nl": "Gemiddelden en totalen over de scenarioperiode 2026-2035 of het jaar 2030, "
               "zoals in de kolomnaam.",

@@ -5,6 +5,8 @@
 - :mod:`~sdmodel.optimize.ensemble`: plans evaluated over the futures in the batch simulator;
 - :mod:`~sdmodel.optimize.search`: differential evolution with constraints, the feasibility check
   and the polish; :mod:`~sdmodel.optimize.pareto`: the budget sweep;
+- :mod:`~sdmodel.optimize.adaptive_spec`, :mod:`~sdmodel.optimize.adaptive`: rules added to
+  the best fixed plan, their thresholds and action sizes searched, adaptive vs fixed;
 - :mod:`~sdmodel.optimize.run`: the front door, ``optimize`` and its result;
 - :mod:`~sdmodel.optimize.tables`, :mod:`~sdmodel.optimize.files`: the tables and the output
   folder (its figures are the briefing's).

@@ -344,6 +344,16 @@ class Evaluator:
                             for name in names}
         return self._buffer
 
+    @property
+    def first_step(self) -> int:
+        """Index on the integration grid of the first step of the scenario period."""
+        return self._first_step
+
+    def metrics_of(self, monthly: dict[str, np.ndarray], plans: int) -> Metrics:
+        """Metrics of monthly KPIs ``(months, plans x futures)``, plan by plan (for runs made
+        outside the evaluator, e.g. plans with rules: :mod:`sdmodel.optimize.adaptive`)."""
+        return self._metrics(monthly, plans)
+
     def coa_limit(self, monthly: dict[str, np.ndarray]) -> np.ndarray | float:
         """The COA threshold per month and run (persons, or share x regular capacity)."""
         return self.limits.limit(EXCEEDANCE, monthly)

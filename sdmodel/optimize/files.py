@@ -16,7 +16,12 @@
   occupancy over the futures;
 - ``futures.csv`` (the ensemble), ``decision_variables.csv`` (bounds, unoptimised and optimised
   values) and ``optimised.toml`` (the plan as a scenario file for ``asielketen compare``);
-- ``gantt.png``, ``pareto.png``, ``ensemble_band.png`` (the briefing's figure functions).
+- ``gantt.png``, ``pareto.png``, ``ensemble_band.png`` (the briefing's figure functions);
+- with rules in the spec (:mod:`sdmodel.optimize.adaptive`): ``adaptive_vs_fixed.csv`` (one row
+  per plan, ``vast`` and ``adaptief``: objective, mean cost, share of futures meeting every
+  limit, mean person-months above each limit), ``adaptive_rules.csv`` (the chosen rules, the
+  share of futures in which each fired and its median firing date) and ``adaptive.toml`` (the
+  adaptive plan as a scenario file).
 """
 
 from __future__ import annotations
@@ -75,6 +80,16 @@ def optimization_files(result: Optimization, *, lang: str = "nl") -> dict[str, W
         "optimised.toml": text_writer(scenario_toml(
             result.plan, name=f"{result.spec.name}-optimised", description=_describe(result))),
     }
+    adaptive = result.adaptive
+    if adaptive is not None:
+        from sdmodel.scenarios.rules import rules_toml
+
+        files["adaptive_vs_fixed.csv"] = csv_writer(adaptive.table)
+        files["adaptive_rules.csv"] = csv_writer(adaptive.firing)
+        files["adaptive.toml"] = text_writer(scenario_toml(
+            adaptive.plan, name=f"{result.spec.name}-adaptief",
+            description=_describe(result) + " Met bijsturingsregels.")
+            + "\n" + rules_toml(adaptive.rules))
     for name, make in figures.items():
         files[name] = figure_writer(make)
     return files
@@ -103,6 +118,9 @@ def optimization_manifest(result: Optimization, *, lang: str, command: str) -> d
         "constraints": [c.describe() for c in result.goal.constraints],
         "decision": dict(zip(result.space.labels, [float(v) for v in result.x], strict=True)),
         "plans": describe([result.unoptimised, result.plan]),
+        "adaptive": (None if result.adaptive is None else
+                     {"rule_settings_evaluated": result.adaptive.evals,
+                      "seed": result.adaptive.seed}),
         "calibration": session.calibration.note,
         "calibration_model_matches": session.calibration.model_matches,
         "lang": lang,
@@ -165,6 +183,16 @@ def summary(result: Optimization) -> str:
     for row in table.itertuples():
         amount = f", +{row.amount:g}" if row.kind == "capacity" else ""
         lines.append(f"  {row.start}  {row.lever} (ramp {row.ramp_months} months{amount})")
+    if result.adaptive is not None:
+        lines.append(f"adaptive vs fixed ({result.adaptive.evals} rule settings x "
+                     f"{result.futures.n} futures):")
+        for row in result.adaptive.table.itertuples():
+            lines.append(f"  {row.plan:9s} cost EUR {row.cost_mean_eur / 1e9:,.2f} bn, "
+                         f"{row.share_futures_meeting_all:.0%} of futures meet every limit, "
+                         f"COA {row.coa_occupancy_above_mean:,.0f} person-months above")
+        for row in result.adaptive.firing.itertuples():
+            lines.append(f"  rule {row.rule}: fires in {row.share_fired:.0%} of futures"
+                         + (f", median {row.median_fire_date}" if row.median_fire_date else ""))
     return "\n".join(lines) + "\n"
 
 

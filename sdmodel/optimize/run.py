@@ -38,6 +38,7 @@ from sdmodel.optimize.search import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from sdmodel.optimize.adaptive import AdaptiveComparison
     from sdmodel.optimize.problem import DecisionSpace, Futures
     from sdmodel.optimize.spec import OptimizeSpec
     from sdmodel.runs import Session
@@ -85,6 +86,9 @@ class Optimization:
         Seeds of the futures and of the searches.
     evaluator
         The evaluator, with the archive of every plan evaluated.
+    adaptive
+        With rules in the spec: the best fixed plan with searched rules next to it, over the
+        same futures (:func:`sdmodel.optimize.adaptive.adaptive_comparison`); else ``None``.
     """
 
     x: np.ndarray
@@ -106,6 +110,7 @@ class Optimization:
     seed: int
     search_seed: int
     evaluator: Evaluator
+    adaptive: AdaptiveComparison | None = None
 
     @property
     def simulations_per_second(self) -> float:
@@ -207,12 +212,18 @@ def optimize(
     used = replace(spec, search=replace(spec.search, max_evals=budget),  # what this run used,
                    futures=replace(spec.futures, count=count))  # after --max-evals/--futures
     unoptimised = replace(base, name="unoptimised", thresholds=thresholds)
+    adaptive = None
+    if spec.adaptive is not None:
+        from sdmodel.optimize.adaptive import adaptive_comparison
+
+        adaptive_seed = seeds[1] if spec.adaptive.seed is None else spec.adaptive.seed
+        adaptive = adaptive_comparison(evaluator, goal, plan, spec.adaptive, seed=adaptive_seed)
     return Optimization(
         x=run.x, fun=run.fun, success=run.success, message=run.message,
         nfev=evaluator.evaluations, nsim=evaluator.simulations,
         seconds=time.perf_counter() - started, spec=used, space=space, futures=ensemble,
         session=session, plan=plan, unoptimised=unoptimised, goal=goal, search=run, pareto=front,
-        seed=seeds[0], search_seed=seeds[1], evaluator=evaluator)
+        seed=seeds[0], search_seed=seeds[1], evaluator=evaluator, adaptive=adaptive)
 
 
 def main_goal(spec: OptimizeSpec, limits: Limits) -> Goal:

@@ -46,6 +46,11 @@ what must hold::
     start = ["2026-01-01", "2030-01-01"]
     ramp_months = 12
 
+    [[rules]]                              # optional: rules added to the best fixed plan, their
+    when = "ter_apel_occupancy > 2000"     # ranges searched (see sdmodel.optimize.adaptive)
+    then = { release = "coa_places", amount = 5000, lead_months = 3 }
+    search = { threshold = [1500, 3000], amount = [0, 20000] }
+
 Start dates given as a range and ramp lengths are searched as whole months (a range's dates are
 rounded inwards to month starts); a fixed date is kept exactly. The EU Pact applies from a date
 fixed by EU law, so ``[measures.eu_pact] start`` must be one date unless ``free_start = true``.
@@ -64,6 +69,7 @@ from typing import Any
 
 from sdmodel.calendar import SCENARIO_PERIOD
 from sdmodel.errors import DataFileError, did_you_mean
+from sdmodel.optimize.adaptive_spec import AdaptiveSpec, parse_adaptive
 from sdmodel.optimize.outcomes import LIMIT_KEYS, OBJECTIVES, STATISTICS, Minimise, Statistic
 from sdmodel.optimize.values import (
     Bounds,
@@ -92,7 +98,7 @@ from sdmodel.scenarios.measures import LEVERS, MEASURES
 from sdmodel.scenarios.scenario import BANDS, is_optimisation_spec
 
 TOP_KEYS = ("name", "description", "scenario", "horizon", "objective", "constraints", "futures",
-            "search", "pareto", "measures", "capacity")
+            "search", "pareto", "measures", "capacity", "rules", "adaptive")
 OBJECTIVE_KEYS = ("minimise", "statistic", "share")
 CONSTRAINT_KEYS = (*LIMIT_KEYS, "statistic", "share")
 FUTURE_KEYS = ("count", "bands", "seed")
@@ -227,6 +233,7 @@ class OptimizeSpec:
     pareto: ParetoSpec = field(default_factory=ParetoSpec)
     measures: tuple[MeasureChoice, ...] = ()
     capacity: tuple[LeverChoice, ...] = ()
+    adaptive: AdaptiveSpec | None = None
 
 
 def spec_path(name_or_path: str | Path) -> Path:
@@ -272,6 +279,7 @@ def load_spec(name_or_path: str | Path) -> OptimizeSpec:
         constraints=_constraints(tables["constraints"], where),
         futures=_futures(tables["futures"], where), search=_search(tables["search"], where),
         pareto=_pareto(tables["pareto"], where), measures=measures, capacity=capacity,
+        adaptive=parse_adaptive(data, path=path, raw=where.raw),
     )
 
 

@@ -9,6 +9,9 @@
   custom-inflow tables of a scenario file, checked;
 - :mod:`~sdmodel.scenarios.scenario`: scenario files (TOML), validated against the model;
 - :mod:`~sdmodel.scenarios.overrides`: constants set from 2014 on (``[set]``, ``--set``);
+- :mod:`~sdmodel.scenarios.rules`: adaptive rules (``[[rules]]``), checked;
+  :mod:`~sdmodel.scenarios.rule_inputs`: their inputs to the .mdl's rule slots, and the events
+  read back;
 - :mod:`~sdmodel.scenarios.inputs`: schedules, capacity funding and a custom inflow turned into
   time-varying model inputs.
 """

@@ -331,12 +331,18 @@ def scenario_series(
     """Return all time-varying inputs of a scenario: its measures, capacity and custom inflow.
 
     Parameters are those of :func:`schedule_inputs`; the custom inflow series (if the scenario has
-    one) replaces :data:`~sdmodel.names.INFLOW_SERIES_VARIABLE`.
+    one) replaces :data:`~sdmodel.names.INFLOW_SERIES_VARIABLE`. A scenario's rules add the
+    inputs of the .mdl's rule slots (:func:`sdmodel.scenarios.rule_inputs.rule_inputs`):
+    constants as numbers, the slopes of the held measures' inputs as series.
     """
     from sdmodel.engine.batch import series_order
+    from sdmodel.scenarios.rule_inputs import rule_inputs
 
-    out = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
-                          limits=limits, effect_values=effect_values, n=n)
+    out: dict = schedule_inputs(scenario.measures, scenario.capacity, base=base, times=times,
+                                limits=limits, effect_values=effect_values, n=n)
+    out.update(rule_inputs(scenario, base=base, times=times, n=n, inputs_of=lambda measures:
+                           schedule_inputs(measures, scenario.capacity, base=base, times=times,
+                                           limits=limits, effect_values=effect_values, n=n)))
     if scenario.inflow_series:
         series = inflow_series(scenario.inflow_series, times)
         out[INFLOW_SERIES_VARIABLE] = (series if n is None else np.array(

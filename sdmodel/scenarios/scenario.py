@@ -52,6 +52,7 @@ from sdmodel.paths import SCENARIO_DIR
 from sdmodel.scenarios.fields import check_keys, find_toml, read_toml, string, sub_table
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
 from sdmodel.scenarios.overrides import check_override, doc_by_name, validate_overrides
+from sdmodel.scenarios.rules import Rule, check_rules, parse_rules
 from sdmodel.scenarios.tables import (
     Period,
     Thresholds,
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 DEFAULT_SCENARIO = "baseline"
 BANDS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}
 TOP_LEVEL_KEYS: tuple[str, ...] = (
-    "name", "description", "inflow", "set", "measures", "capacity", "thresholds"
+    "name", "description", "inflow", "set", "measures", "capacity", "thresholds", "rules"
 )
 INFLOW_KEYS: tuple[str, ...] = ("band", "first_applications_per_month")
 
@@ -96,6 +97,8 @@ class Scenario:
     inflow_series
         ``(model month, first applications per month)`` points of a custom inflow; empty for the
         MPP band.
+    rules
+        Adaptive rules (``[[rules]]``, :mod:`sdmodel.scenarios.rules`), slot 1 first.
     """
 
     name: str
@@ -106,6 +109,7 @@ class Scenario:
     capacity: tuple[CapacitySetting, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
     inflow_series: tuple[tuple[float, float], ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @property
     def active_measures(self) -> tuple[MeasureSetting, ...]:
@@ -220,15 +224,19 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
     if "first_applications_per_month" in inflow:
         inflow_points = parse_inflow_series(inflow["first_applications_per_month"],
                                             where=where, period=period)
+    measures = parse_measures(sub_table(data, "measures", where), where=where, period=period)
+    rules = parse_rules(data.get("rules"), path=path, raw=where.raw)
+    check_rules(rules, measures, source=path)
     return Scenario(
         name=name,
         description=description,
         overrides=overrides,
         source=path,
-        measures=parse_measures(sub_table(data, "measures", where), where=where, period=period),
+        measures=measures,
         capacity=parse_capacity(sub_table(data, "capacity", where), where=where, period=period),
         thresholds=parse_thresholds(sub_table(data, "thresholds", where), where=where),
         inflow_series=inflow_points,
+        rules=rules,
     )
 
 

@@ -203,7 +203,7 @@ def _run_cli(tmp_path: Path, new: Path, *extra: str):
 
 @pytest.mark.parametrize(("edit", "message"), [
     ("column", "NEW.csv line 1, field 'value': column missing from the header"),
-    ("future", "NEW.csv line 2, field 'period_start': 2099-01-01 is in the future"),
+    ("future", "NEW.csv line 2, field 'period_end': 2099-01-01 is in the future"),
     ("series", "NEW.csv line 2, field 'series': 'ter_apel_ocupancy' is not a series of "
                "observations.csv (did you mean"),
 ])

@@ -290,7 +290,7 @@ def test_every_equation_has_exactly_units_and_comment_fields():
     bad = []
     for block in equations.split("|"):
         name = block.strip().splitlines()[0] if block.strip() else ""
-        if block.strip() and not name.startswith(("{UTF-8}", "********")) and "~" in block:
-            if block.count("~") != 2:
-                bad.append(name[:60])
+        if (block.strip() and not name.startswith(("{UTF-8}", "********")) and "~" in block
+                and block.count("~") != 2):
+            bad.append(name[:60])
     assert not bad, f"equations with a '~' in their comment: {bad}"
