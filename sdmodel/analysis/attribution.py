@@ -332,6 +332,8 @@ def decompose(scenario: str | Path, *, against: str | Path = DEFAULT_SCENARIO,
 
     session = session or prepare(model_path, calibration=calibration)
     loaded = load_scenario(scenario, model=session.model)
+    if not loaded.active_measures:
+        players(loaded, loaded, session)  # its one-line error
     reference = load_scenario(against, model=session.model)
     if loaded.name == reference.name:
         raise AsielketenError(f"scenario '{loaded.name}' is its own reference; give another "
