@@ -73,6 +73,10 @@ class BreakEven:
         ``inflow_change, kpi``: the scenario's KPI on :data:`GRID`.
     bounds
         The .mdl's range of the change.
+    assumed
+        The range the scenario's measures' own inflow effects may take together (the sum of
+        their ``inflow_effect`` ranges, within the .mdl's range of ``inflow effect of
+        measures``): an assumption, no source gives a figure.
     session
         The model and calibration used.
     futures
@@ -92,6 +96,7 @@ class BreakEven:
     kpi_at_breakeven: float
     curve: pd.DataFrame
     bounds: tuple[float, float]
+    assumed: tuple[float, float]
     session: Session
     futures: Futures | None = None
     per_future: pd.DataFrame | None = None
@@ -132,6 +137,19 @@ def bracket(changes: np.ndarray, gaps: np.ndarray) -> tuple[float, float] | None
             a, b = float(changes[i]), float(changes[i + 1])
             candidates.append((0.0 if a <= 0 <= b else min(abs(a), abs(b)), (a, b)))
     return min(candidates)[1] if candidates else None
+
+
+def assumed_inflow_effect(scenario: Scenario, session: Session) -> tuple[float, float]:
+    """The range of the scenario's measures' inflow effects together (see :class:`BreakEven`)."""
+    effects = [m.measure.effect(INFLOW_EFFECT) for m in scenario.active_measures
+               if INFLOW_EFFECT in {e.key for e in m.active_effects()}]
+    low, high = sum(e.low for e in effects), sum(e.high for e in effects)
+    variables = {v for e in effects for v in e.variables}
+    for variable in variables:
+        if variable in session.limits:
+            floor, ceiling = session.limits[variable]
+            low, high = max(low, floor), min(high, ceiling)
+    return float(low), float(high)
 
 
 def _grid(values: tuple[float, ...], bounds: tuple[float, float]) -> np.ndarray:
@@ -200,8 +218,8 @@ def solve_breakeven(scenario: Scenario, reference: Scenario, session: Session, *
         futures, per_future = _over_futures(scenario, reference, session, kpi=kpi, year=year,
                                             samples=samples, seed=seed, bounds=bounds)
     return BreakEven(scenario, reference, kpi, year, float(change), target, own, float(at),
-                     pd.DataFrame({"inflow_change": grid, "kpi": curve}), bounds, session,
-                     futures, per_future)
+                     pd.DataFrame({"inflow_change": grid, "kpi": curve}), bounds,
+                     assumed_inflow_effect(scenario, session), session, futures, per_future)
 
 
 def _over_futures(scenario: Scenario, reference: Scenario, session: Session, *, kpi: str,

@@ -33,13 +33,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "shapley": {"nl": "aandeel (Shapley-waarde)", "en": "share (Shapley value)"},
     "alone": {"nl": "maatregel alleen", "en": "measure alone"},
     "band": {"nl": "90% van de toekomsten", "en": "90% of futures"},
-    "up": {"nl": "verhoogt", "en": "raises"},
-    "down": {"nl": "verlaagt", "en": "lowers"},
+    "up": {"nl": "stijgt", "en": "rises"},
+    "down": {"nl": "daalt", "en": "falls"},
     "waterfall": {
-        "nl": "{scenario} {verb} {noun} met {delta} ten opzichte van {reference}; {measure} "
-              "draagt daarvan {part} bij ({pct})",
-        "en": "{scenario} {verb} {noun} by {delta} against {reference}; {measure} accounts "
-              "for {part} of it ({pct})",
+        "nl": "In {scenario} {verb} {noun} met {delta} ten opzichte van {reference}; de "
+              "grootste bijdrage komt van \u2018{measure}\u2019 ({part}, {pct})",
+        "en": "In {scenario} {noun} {verb} by {delta} against {reference}; the largest share "
+              "comes from \u2018{measure}\u2019 ({part}, {pct})",
     },
     "waterfall_same": {
         "nl": "{scenario} verandert {noun} niet ten opzichte van {reference}",
@@ -69,6 +69,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "To keep {noun} at the level of {reference}, {scenario} would have to {verb} the "
               "inflow by {pct}{band}; no source quantifies such an effect",
     },
+    "breakeven_many": {
+        "nl": "Om {noun} op het niveau van {reference} te houden, zou de instroom {parts} "
+              "moeten {verb}; geen bron kwantificeert zo'n effect",
+        "en": "To keep {noun} at the level of {reference}, the inflow would have to {verb} "
+              "{parts}; no source quantifies such an effect",
+    },
+    "many_lower": {"nl": "dalen", "en": "fall"},
+    "many_raise": {"nl": "stijgen", "en": "rise"},
+    "breakeven_part": {"nl": "bij {scenario} met {pct}{band}",
+                       "en": "by {pct} for {scenario}{band}"},
+    "and": {"nl": "en", "en": "and"},
     "breakeven_lower": {"nl": "verlagen", "en": "lower"},
     "breakeven_raise": {"nl": "laten stijgen", "en": "let rise"},
     "breakeven_band": {"nl": " (90% van de toekomsten: {low} tot {high})",
@@ -80,21 +91,24 @@ TEXTS: dict[str, dict[str, str]] = {
               "the level of {reference}",
     },
     "breakeven_subtitle": {
-        "nl": "{label} tegen de verandering van alle toekomstige instroom vanaf {start}",
-        "en": "{label} against the change of all future inflow from {start}",
+        "nl": "{label} tegen de verandering van alle toekomstige instroom (vanaf {start})",
+        "en": "{label} against the change of all future inflow (from {start})",
     },
     "inflow_change": {"nl": "verandering van de toekomstige instroom",
                       "en": "change of the future inflow"},
-    "claimed": {"nl": "instroomeffect van de maatregelen (aanname, geen bron)",
-                "en": "inflow effect of the measures (assumption, no source)"},
+    "claimed": {"nl": "aangenomen instroomeffect van {scenario} (geen bron)",
+                "en": "assumed inflow effect of {scenario} (no source)"},
     "breakeven_point": {"nl": "break-even", "en": "break-even"},
     "breakeven_note": {
-        "nl": "De maatregelen hebben elk een eigen instroomeffect (inflow_effect, standaard 0, "
-              "bereik -10% tot +10%): de regering kan het effect niet kwantificeren. In de "
-              "toekomsten staat het vast op de waarde van het scenario.",
-        "en": "Each measure has its own inflow effect (inflow_effect, default 0, range -10% to "
-              "+10%): the government cannot quantify it. In the futures it is held at the "
-              "scenario's value.",
+        "nl": "Grijs: het bereik dat de maatregelen samen als eigen instroomeffect mogen hebben "
+              "(inflow_effect, per maatregel standaard 0, -10% tot +10%, alleen op eerste "
+              "aanvragen): een aanname, de regering kan het effect niet kwantificeren. Balk: "
+              "90% van de toekomsten van de onzekerheidsanalyse, met dat effect op de waarde "
+              "van het scenario.",
+        "en": "Grey: the range the measures' own inflow effects may take together "
+              "(inflow_effect, per measure default 0, -10% to +10%, on first applications "
+              "only): an assumption, the government cannot quantify the effect. Bar: 90% of the "
+              "futures of the uncertainty analysis, with that effect at the scenario's value.",
     },
 }
 """Texts of these figures, per language."""
@@ -133,7 +147,9 @@ def kpi_noun(kpi: str, lang: str, *, year: int | None = None) -> str:
     return label.split(",")[0].split(" (")[0] + ("" if year is None else f" in {year}")
 
 
-def _amount(value: float, kpi: str, lang: str) -> str:
+def _amount(value: float, kpi: str, lang: str, *, unit: bool = True) -> str:
+    if kpi.endswith("_meur") and not unit:
+        return format_number(abs(value), lang, decimals=0)
     if kpi.endswith("_meur"):
         prefix = "€ " if lang == "nl" else "EUR "
         unit = "mln" if lang == "nl" else "m"
@@ -169,9 +185,10 @@ def finding_attribution(result: Attribution, kpi: str, *, lang: str = "nl") -> s
 
 
 def _signed(value: float, kpi: str, lang: str) -> str:
-    """``+1.234`` / ``-1.234``; no sign where it rounds to 0."""
-    amount = _amount(value, kpi, lang)
-    if amount.strip("€ EURmln,.0") == "":
+    """``+1.234`` / ``-1.234`` (costs without the unit: the axis has it); no sign where it
+    rounds to 0."""
+    amount = _amount(value, kpi, lang, unit=False)
+    if amount.strip(",.0") == "":
         return amount
     return ("+" if value >= 0 else "-") + amount
 
@@ -226,8 +243,8 @@ def draw_waterfall(ax: Axes, result: Attribution, kpi: str, *, lang: str) -> Non
     ax.barh(y, scen, color=palette[0])
     labels.append(f"{text('scenario', lang)}: {result.scenario.name}")
     for yy, value in ((0, ref), (y, scen)):
-        ax.text(value + 0.01 * span, yy, _amount(value, kpi, lang), va="center", ha="left",
-                fontsize="small")
+        ax.text(value + 0.01 * span, yy, _amount(value, kpi, lang, unit=False), va="center",
+                ha="left", fontsize="small")
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     steps = ref + rows["shapley"].cumsum()
@@ -287,16 +304,41 @@ def finding_breakeven(result: BreakEven, *, lang: str = "nl") -> str:
         low, high = result.bounds
         return _t("breakeven_none", lang).format(**names, low=_pct(low, lang),
                                                   high=f"+{_pct(high, lang)}")
-    band = ""
-    if result.per_future is not None:
-        q = result.band()
-        if not np.isnan(q["q05"]):
-            def signed(x: float) -> str:
-                return ("+" if x > 0 else "") + _pct(x, lang)
-            band = _t("breakeven_band", lang).format(low=signed(q["q05"]), high=signed(q["q95"]))
     verb = _t("breakeven_lower" if change < 0 else "breakeven_raise", lang)
     return _t("breakeven", lang).format(**names, pct=_pct(abs(change), lang), verb=verb,
-                                         band=band)
+                                         band=_band(result, lang))
+
+
+def _band(result: BreakEven, lang: str) -> str:
+    """`` (90% van de toekomsten: -39% tot -8,6%)``, or ``""`` without an ensemble."""
+    if result.per_future is None:
+        return ""
+    q = result.band()
+    if np.isnan(q["q05"]):
+        return ""
+
+    def signed(x: float) -> str:
+        return ("+" if x > 0 else "") + _pct(x, lang)
+
+    return _t("breakeven_band", lang).format(low=signed(q["q05"]), high=signed(q["q95"]))
+
+
+def breakeven_title(results: Sequence[BreakEven], *, lang: str = "nl") -> str:
+    """The finding of several break-even answers (same KPI, year and reference) in one
+    sentence where they point the same way, else one sentence each."""
+    first = results[0]
+    changes = [r.inflow_change for r in results]
+    if len(results) == 1 or any(np.isnan(c) for c in changes) or \
+            len({np.sign(c) for c in changes}) > 1:
+        return ". ".join(finding_breakeven(r, lang=lang) for r in results)
+    parts = [_t("breakeven_part", lang).format(scenario=r.scenario.name,
+                                                pct=_pct(abs(r.inflow_change), lang),
+                                                band=_band(r, lang)) for r in results]
+    joined = ", ".join(parts[:-1]) + f" {_t('and', lang)} {parts[-1]}"
+    verb = _t("many_lower" if changes[0] < 0 else "many_raise", lang)
+    return _t("breakeven_many", lang).format(
+        noun=kpi_noun(first.kpi, lang, year=first.year), reference=first.reference.name,
+        parts=joined, verb=verb)
 
 
 def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None:
@@ -308,7 +350,10 @@ def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None
 
     first = results[0]
     palette = scenario_colors([r.scenario.name for r in results])
-    ax.axvspan(-0.1, 0.1, color="0.85", label=_t("claimed", lang), zorder=0)
+    widest = min(results, key=lambda r: r.assumed[0])
+    if widest.assumed[0] < widest.assumed[1]:
+        ax.axvspan(*widest.assumed, color="0.88", zorder=0,
+                   label=_t("claimed", lang).format(scenario=widest.scenario.name))
     ax.axhline(first.kpi_reference, color="0.3", linestyle="--", linewidth=1.4,
                label=f"{_t('reference', lang)}: {first.reference.name}")
     for r in results:
@@ -323,9 +368,11 @@ def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None
             q = r.band()
             if not np.isnan(q["q05"]):
                 ax.plot([q["q05"], q["q95"]], [r.kpi_reference] * 2, color=color,
-                        linewidth=6, alpha=0.5, solid_capstyle="butt", zorder=4)
+                        linewidth=6, alpha=0.5, solid_capstyle="butt", zorder=4,
+                        label=f"{r.scenario.name}: {_t('band', lang)}")
     low = min(-0.6, *(r.band()["q05"] - 0.1 for r in results if not np.isnan(r.band()["q05"])),
               *(r.inflow_change - 0.1 for r in results if not np.isnan(r.inflow_change)))
+    low = min(low, *(r.assumed[0] - 0.05 for r in results))
     ax.set_xlim(max(low, first.bounds[0]), 0.5)
     inside = [r.curve[(r.curve["inflow_change"] >= low) & (r.curve["inflow_change"] <= 0.5)]
               for r in results]
@@ -344,22 +391,19 @@ def fig_breakeven(results: Sequence[BreakEven], *, lang: str = "nl",
     with the first one's finding."""
     from sdmodel.calendar import SCENARIO_START
     from sdmodel.figures.formats import format_month
-    from sdmodel.figures.style import wrap
 
     first = results[0]
     with figure_style():
         fig = new_figure()
         ax = fig.add_subplot()
         draw_breakeven(ax, results, lang=lang)
-        title = finding_breakeven(first, lang=lang)
-        if len(results) > 1:
-            title = "; ".join([title, *(finding_breakeven(r, lang=lang).split("; ")[0]
-                                        for r in results[1:])])
+        title = breakeven_title(results, lang=lang)
         import pandas as pd
 
-        label = kpi_label(first.kpi, lang, year=first.year)
+        noun = kpi_noun(first.kpi, lang, year=first.year)
         finish_figure(fig, title=title, source=source,
                       subtitle=_t("breakeven_subtitle", lang).format(
-                          label=label, start=format_month(pd.Timestamp(SCENARIO_START), lang)),
-                      notes=[wrap(_t("breakeven_note", lang), 200)])
+                          label=noun[0].upper() + noun[1:],
+                          start=format_month(pd.Timestamp(SCENARIO_START), lang)),
+                      notes=[_t("breakeven_note", lang)])
     return fig
