@@ -330,6 +330,8 @@ def decompose(scenario: str | Path, *, against: str | Path = DEFAULT_SCENARIO,
     """
     from sdmodel.scenarios.scenario import load_scenario
 
+    if samples == 1:
+        raise AsielketenError("--samples 1: give at least 2 samples for bands (or 0)")
     session = session or prepare(model_path, calibration=calibration)
     loaded = load_scenario(scenario, model=session.model)
     if not loaded.active_measures:

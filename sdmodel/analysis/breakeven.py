@@ -295,6 +295,8 @@ def breakeven(scenario: str | Path, *, kpi: str, year: int,
     from sdmodel.engine.batch_kpis import month_starts
     from sdmodel.scenarios.scenario import load_scenario
 
+    if samples == 1:
+        raise AsielketenError("--samples 1: give at least 2 samples for a band (or 0)")
     session = session or prepare(model_path, calibration=calibration)
     check(kpi, year, months=len(month_starts(session.batch)) - 1)  # before loading anything
     loaded = load_scenario(scenario, model=session.model)

@@ -172,7 +172,7 @@ def check_year_kpi(kpi: str, year: int, *, months: int) -> tuple[str, int]:
         raise AsielketenError(f"--kpi {kpi} is not a KPI of one year{did_you_mean(kpi, YEAR_KPIS)}"
                               f"; use one of: {', '.join(YEAR_KPIS)}")
     dates = month_dates(months)
-    first = int(np.datetime64(SCENARIO_PERIOD[0], "Y").astype(int) + 1970)
+    first = int(SCENARIO_PERIOD[0][:4])
     last = int(dates[-1].year) if dates[-1].month == 12 else int(dates[-1].year) - 1
     if not first <= year <= last:
         raise AsielketenError(f"--year {year} is outside the run's scenario years {first}-{last}"

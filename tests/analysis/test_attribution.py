@@ -178,7 +178,8 @@ def test_shared_law_elements_count_once_in_every_coalition(session) -> None:
         assert _close(rows["shapley"].sum(), totals.loc[kpi, "delta"], scale=scale)
 
 
-def test_decompose_writes_the_tables_figures_and_manifest(tmp_path: Path) -> None:
+def test_decompose_writes_the_tables_figures_and_manifest(fast_model, tmp_path: Path
+                                                          ) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli.main, ["decompose", "wetten-zoals-aangenomen",
                                            "--out", str(out)])
@@ -204,8 +205,9 @@ def test_decompose_writes_the_tables_figures_and_manifest(tmp_path: Path) -> Non
     (["instroom-hoog"], "no measures switched on"),
     (["nergens"], "nergens"),
 ])
-def test_bad_decompose_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str],
-                                                            fragment: str) -> None:
+def test_bad_decompose_input_is_one_line_and_writes_nothing(fast_model, tmp_path: Path,
+                                                            args: list[str], fragment: str
+                                                            ) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli.main, ["decompose", *args, "--out", str(out)])
     assert result.exit_code != 0

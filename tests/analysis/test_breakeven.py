@@ -99,7 +99,8 @@ def test_scenario_at_its_breakeven_change_reproduces_the_reference_kpi(session,
     assert result.kpi_at_breakeven == pytest.approx(result.kpi_reference, rel=0.01)
 
 
-def test_breakeven_writes_the_table_figure_and_manifest(tmp_path: Path) -> None:
+def test_breakeven_writes_the_table_figure_and_manifest(fast_model, tmp_path: Path
+                                                        ) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli.main, ["breakeven", "wetten-zoals-aangenomen", "--kpi",
                                            "coa_2030", "--year", "2030", "--out", str(out)])
@@ -122,8 +123,9 @@ def test_breakeven_writes_the_table_figure_and_manifest(tmp_path: Path) -> None:
     (["wetten-zoals-aangenomen", "--kpi", "coa_2031", "--year", "2030"], "--kpi coa_2031"),
     (["baseline", "--kpi", "coa", "--year", "2030"], "no measures switched on"),
 ])
-def test_bad_breakeven_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str],
-                                                            fragment: str) -> None:
+def test_bad_breakeven_input_is_one_line_and_writes_nothing(fast_model, tmp_path: Path,
+                                                            args: list[str], fragment: str
+                                                            ) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli.main, ["breakeven", *args, "--out", str(out)])
     assert result.exit_code != 0
@@ -147,4 +149,7 @@ def test_inflow_change_in_a_scenario_file_scales_the_future_inflow(session, tmp_
     assert np.allclose(b.loc["2027":], 0.88 * a.loc["2027":], rtol=1e-9)
     path.write_text('[inflow]\nchange = -1.5\n')
     with pytest.raises(Exception, match="outside its range"):
+        load_scenario(path, model=session.model)
+    path.write_text('[inflow]\nchange = -0.1\n[set]\n"future inflow change" = -0.1\n')
+    with pytest.raises(Exception, match="repeats \\[inflow\\] change"):
         load_scenario(path, model=session.model)
