@@ -356,8 +356,10 @@ def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None
                    label=_t("claimed", lang).format(scenario=widest.scenario.name))
     ax.axhline(first.kpi_reference, color="0.3", linestyle="--", linewidth=1.4,
                label=f"{_t('reference', lang)}: {first.reference.name}")
-    for r in results:
+    top = max(float(r.curve["kpi"].max()) for r in results)
+    for i, r in enumerate(results):
         color = palette[r.scenario.name]
+        offset = (i - (len(results) - 1) / 2) * 0.03 * first.kpi_reference  # bands side by side
         ax.plot(r.curve["inflow_change"], r.curve["kpi"], color=color, linewidth=2,
                 label=r.scenario.name, marker="o", markersize=3)
         if not np.isnan(r.inflow_change):
@@ -367,7 +369,7 @@ def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None
                         textcoords="offset points", xytext=(8, -16), fontsize="small")
             q = r.band()
             if not np.isnan(q["q05"]):
-                ax.plot([q["q05"], q["q95"]], [r.kpi_reference] * 2, color=color,
+                ax.plot([q["q05"], q["q95"]], [r.kpi_reference + offset] * 2, color=color,
                         linewidth=6, alpha=0.5, solid_capstyle="butt", zorder=4,
                         label=f"{r.scenario.name}: {_t('band', lang)}")
     low = min(-0.6, *(r.band()["q05"] - 0.1 for r in results if not np.isnan(r.band()["q05"])),
@@ -376,7 +378,7 @@ def draw_breakeven(ax: Axes, results: Sequence[BreakEven], *, lang: str) -> None
     ax.set_xlim(max(low, first.bounds[0]), 0.5)
     inside = [r.curve[(r.curve["inflow_change"] >= low) & (r.curve["inflow_change"] <= 0.5)]
               for r in results]
-    top = max(float(c["kpi"].max()) for c in inside)
+    top = max(float(c["kpi"].max()) for c in inside) if all(len(c) for c in inside) else top
     ax.set_ylim(0, top * 1.08)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_percent(v, lang)))
     number_axis(ax, lang=lang)
