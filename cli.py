@@ -405,8 +405,8 @@ def breakeven(
     Writes breakeven.csv, breakeven_curve.csv, breakeven.png and manifest.json to --out.
     """
     from sdmodel.analysis.breakeven import breakeven as run_breakeven
+    from sdmodel.analysis.question_figures import finding_breakeven
     from sdmodel.analysis.question_files import breakeven_files, breakeven_manifest
-    from sdmodel.figures.attribution import finding_breakeven
 
     started = time.perf_counter()
     check_out_dir(out_dir, force=force)  # fail before the runs, not after them

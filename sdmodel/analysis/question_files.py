@@ -55,7 +55,7 @@ def attribution_files(result: Attribution, *, lang: str = "nl") -> dict[str, Wri
     import pandas as pd
 
     from sdmodel.analysis.attribution import KEY_KPIS
-    from sdmodel.figures.attribution import fig_waterfall
+    from sdmodel.analysis.question_figures import fig_waterfall
     from sdmodel.figures.style import figure_writer
 
     source = _source(result.session, result.scenario.name, lang)
@@ -89,7 +89,7 @@ def breakeven_table(result: BreakEven) -> pd.DataFrame:
 
 def breakeven_files(result: BreakEven, *, lang: str = "nl") -> dict[str, Writer]:
     """Return the output files of a break-even analysis: name -> writer."""
-    from sdmodel.figures.attribution import fig_breakeven
+    from sdmodel.analysis.question_figures import fig_breakeven
     from sdmodel.figures.style import figure_writer
 
     source = _source(result.session, result.scenario.name, lang)

@@ -50,7 +50,7 @@ def question_makers(comparison: Comparison, *, lang: str, source: Callable[..., 
     """
     from sdmodel.analysis.attribution import KEY_KPIS, attribute
     from sdmodel.analysis.breakeven import solve_breakeven
-    from sdmodel.figures.attribution import (
+    from sdmodel.analysis.question_figures import (
         breakeven_title,
         fig_breakeven,
         fig_waterfalls,

@@ -36,7 +36,7 @@ def test_titles_are_the_findings_and_carry_the_numbers(makers) -> None:
 
 
 def test_english_findings() -> None:
-    from sdmodel.figures.attribution import TEXTS
+    from sdmodel.analysis.question_figures import TEXTS
 
     for key, texts in TEXTS.items():
         assert set(texts) == {"nl", "en"}, key

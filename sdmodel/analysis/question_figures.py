@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sdmodel.analysis.attribution import Attribution
     from sdmodel.analysis.breakeven import BreakEven
 
+A4_LANDSCAPE = (11.69, 8.27)
+"""Size of the several-KPI page, inches (the briefing's page size)."""
 TEXTS: dict[str, dict[str, str]] = {
     "reference": {"nl": "referentie", "en": "reference"},
     "other": {"nl": "overige instellingen", "en": "other settings"},
@@ -274,10 +276,8 @@ def fig_waterfall(result: Attribution, kpi: str, *, lang: str = "nl",
 def fig_waterfalls(result: Attribution, kpis: Sequence[str], *, lang: str = "nl",
                    source: str | None = None) -> Figure:
     """Waterfalls of several KPIs on one page; the title is the first KPI's finding."""
-    from sdmodel.briefing.pages import PAGE
-
     with figure_style(font_scale=0.9):
-        fig = new_figure(figsize=PAGE)
+        fig = new_figure(figsize=A4_LANDSCAPE)
         axes = fig.subplots(len(kpis), 1)
         for i, (ax, kpi) in enumerate(zip(np.atleast_1d(axes), kpis, strict=True)):
             draw_waterfall(ax, result, kpi, lang=lang)
