@@ -1,5 +1,6 @@
 """The ``asielketen`` command line: ``simulate``, ``calibrate``, ``compare``, ``optimize``,
-``monitor``, ``sensitivity``, ``discover``, ``briefing`` and ``doc``.
+``monitor``, ``sensitivity``, ``discover``, ``decompose``, ``breakeven``, ``briefing`` and
+``doc``.
 
 Each command parses its options, checks that ``--out`` may be written, calls its job's one front
 door (``simulate``, ``calibrate``, ``compare``, ``optimize``, ``build_briefing``) and writes the
@@ -695,6 +696,100 @@ def discover(
     click.echo(f"{result.failing} of {samples} futures fail ({result.condition.text}); "
                f"{len(result.boxes)} box(es); wrote {len(files) + 1} files to {out_dir} in "
                f"{time.perf_counter() - started:.0f} s")
+    _warn_calibration(result.session.calibration)
+
+
+# -- attribution per measure and break-even inflow change (issue 13) ----------------------------
+
+
+@main.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--against", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
+              help="The reference scenario the difference is taken from.")
+@click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Futures of the uncertainty ensemble; with N > 0 every share gets a 90% band "
+              "(attribution_bands.csv).")
+@click.option("--seed", type=int, callback=_check_seed, default=None,
+              help="Seed of the ensemble  [default: drawn and recorded in the manifest]")
+@model_option
+@calibration_option
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def decompose(
+    ctx: click.Context, scenario: str, against: str, samples: int, seed: int | None,
+    model_path: Path | None, calibration: str | None, out_dir: Path, force: bool, lang: Lang,
+) -> None:
+    """Split each KPI's difference between SCENARIO and --against over SCENARIO's measures.
+
+    Every subset of the measures runs in one batch (2^k runs): each measure alone, each left
+    out and its exact Shapley value (the shares add up to the whole difference). Writes
+    attribution.csv, totals.csv, waterfall_<kpi>.png and manifest.json to --out.
+    """
+    from sdmodel.analysis.attribution import decompose as run_decomposition
+    from sdmodel.analysis.question_files import attribution_files, attribution_manifest
+
+    started = time.perf_counter()
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario, against),  # before the runs
+                       files={"--model": model_path})
+    result = run_decomposition(scenario, against=against, model_path=model_path,
+                               calibration=calibration, samples=samples, seed=seed)
+    files = attribution_files(result, lang=lang)
+    _write(out_dir, files, attribution_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
+    click.echo(f"decomposed {result.scenario.name} against {result.reference.name} over "
+               f"{len(result.players)} measures ({len(result.coalitions)} runs"
+               f"{f' x {result.samples} futures' if result.samples else ''}); wrote "
+               f"{len(files) + 1} files to {out_dir} in {time.perf_counter() - started:.1f} s")
+    _warn_calibration(result.session.calibration)
+
+
+@main.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--kpi", required=True, metavar="KPI",
+              help="A KPI of one year: coa, coa_emergency, ind_backlog, status_holders_waiting, "
+              "undocumented_on_street, cost_total_meur, ... (kpis.csv names without the year).")
+@click.option("--year", type=int, required=True, help="The KPI's year (in the scenario period).")
+@click.option("--against", default=DEFAULT_SCENARIO, show_default=True, metavar="NAME|FILE",
+              help="The reference scenario whose KPI is to be matched.")
+@click.option("--samples", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Futures of the uncertainty ensemble; with N > 0 the break-even change in "
+              "each (breakeven_futures.csv) and its 90% band.")
+@click.option("--seed", type=int, callback=_check_seed, default=None,
+              help="Seed of the ensemble  [default: drawn and recorded in the manifest]")
+@model_option
+@calibration_option
+@out_option
+@force_option
+@lang_option
+@click.pass_context
+@user_errors
+def breakeven(
+    ctx: click.Context, scenario: str, kpi: str, year: int, against: str, samples: int,
+    seed: int | None, model_path: Path | None, calibration: str | None, out_dir: Path,
+    force: bool, lang: Lang,
+) -> None:
+    """Find the change in future inflow at which SCENARIO's KPI equals --against's.
+
+    Writes breakeven.csv, breakeven_curve.csv, breakeven.png and manifest.json to --out.
+    """
+    from sdmodel.analysis.breakeven import breakeven as run_breakeven
+    from sdmodel.analysis.question_figures import finding_breakeven
+    from sdmodel.analysis.question_files import breakeven_files, breakeven_manifest
+
+    started = time.perf_counter()
+    _check_before_work(ctx, out_dir, force=force, scenarios=(scenario, against),  # before the runs
+                       files={"--model": model_path})
+    result = run_breakeven(scenario, kpi=kpi, year=year, against=against, model_path=model_path,
+                           calibration=calibration, samples=samples, seed=seed)
+    files = breakeven_files(result, lang=lang)
+    _write(out_dir, files, breakeven_manifest(result, lang=lang, command=_command_line(ctx)),
+           force=force)
+    click.echo(f"{finding_breakeven(result, lang=lang)}.")
+    click.echo(f"wrote {len(files) + 1} files to {out_dir} in "
+               f"{time.perf_counter() - started:.1f} s")
     _warn_calibration(result.session.calibration)
 
 

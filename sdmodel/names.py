@@ -108,6 +108,9 @@ INFLOW_BAND_VARIABLE = "MPP inflow band position"
 """Position of the future inflow in the MPP band: 0 = low, 0.5 = mid, 1 = high."""
 INFLOW_SERIES_VARIABLE = "MPP first applications"
 """The auxiliary a custom inflow series replaces (first applications after the history)."""
+INFLOW_CHANGE_VARIABLE = "future inflow change"
+"""Relative change of every future external inflow from the end of the history (scenario files'
+``[inflow] change``; 0 = as forecast, -0.12 = 12% less): the knob of the break-even analysis."""
 HISTORY_END_VARIABLE = "history end time"
 """Model month the history ends and the scenario period starts; measures act from then on."""
 

@@ -4,7 +4,9 @@
 :mod:`sdmodel.analysis.compare`), samples the uncertainty of the first one (or reads the optimizer's
 ensemble band), draws the key figures (each titled with its finding, computed from the numbers)
 and lays out the PDF pages: a title page with the key points, the figures, the KPI table(s), the
-assumptions and the sources. :func:`briefing_files` returns the writers for
+assumptions and the sources. With ``wetten-zoals-aangenomen`` or ``alle-maatregelen`` among the
+scenarios it also decomposes them over their measures and gives their break-even inflow change
+(:mod:`sdmodel.briefing.questions`). :func:`briefing_files` returns the writers for
 :func:`sdmodel.outputs.folder.write_outputs`: ``briefing.pdf`` (matplotlib's PdfPages: no LaTeX, no
 network), each figure as PNG (150 dpi) and SVG, ``kpis.csv`` and ``findings.csv``.
 """
@@ -225,6 +227,9 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
             lambda: fig_comparison(comparison.results, comparison.scenarios, lang=lang,
                                    model_sha256=sha,
                                    calibration=comparison.session.calibration.note))
+    from sdmodel.briefing.questions import question_makers
+
+    makers.update(question_makers(comparison, lang=lang, source=source))
     used_seed: int | None = None
     if opt is not None and opt.band is not None:
         bands, n, capacity = {text("plan_optimised", lang): opt.band}, None, None

@@ -7,6 +7,8 @@ A scenario file looks like this::
 
     [inflow]
     band = "mid"             # low | mid | high, or a number 0..1 (position in the MPP band)
+    change = -0.12           # optional: every future inflow x (1 + change) from the scenario
+                             # start (the break-even knob; 0 = as forecast)
     # or a custom series of first applications per month (linear between the points):
     # first_applications_per_month = [["2026-01-01", 2600], ["2030-01-01", 3000]]
 
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdmodel.errors import DataFileError, did_you_mean
-from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE
+from sdmodel.names import HISTORY_END_VARIABLE, INFLOW_BAND_VARIABLE, INFLOW_CHANGE_VARIABLE
 from sdmodel.paths import SCENARIO_DIR
 from sdmodel.scenarios.fields import check_keys, find_toml, read_toml, string, sub_table
 from sdmodel.scenarios.measures import CapacitySetting, MeasureSetting
@@ -71,7 +73,7 @@ BANDS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "name", "description", "inflow", "set", "measures", "capacity", "thresholds", "rules"
 )
-INFLOW_KEYS: tuple[str, ...] = ("band", "first_applications_per_month")
+INFLOW_KEYS: tuple[str, ...] = ("band", "change", "first_applications_per_month")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class Scenario:
     description
         One-paragraph description for reports.
     overrides
-        Vensim variable name -> value, including the inflow band position (constants from 2014).
+        Vensim variable name -> value, including the inflow band position (constants from 2014)
+        and ``[inflow] change`` (the .mdl applies it from the end of the history).
     source
         The TOML file it was read from (``None`` if built in code).
     measures
@@ -162,8 +165,9 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
     Returns
     -------
     Scenario
-        With ``overrides`` holding the inflow band position (if ``[inflow] band`` is given) and
-        the ``[set]`` values, and the parsed measures, capacity, thresholds and inflow series.
+        With ``overrides`` holding the inflow band position and change (if ``[inflow] band`` or
+        ``change`` is given) and the ``[set]`` values, and the parsed measures, capacity,
+        thresholds and inflow series.
 
     Raises
     ------
@@ -197,12 +201,17 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
         overrides[INFLOW_BAND_VARIABLE] = band_position(inflow["band"],
                                                         source=where.at("inflow", "band"))
 
+    if "change" in inflow:
+        overrides[INFLOW_CHANGE_VARIABLE] = inflow_change(inflow["change"],
+                                                          source=where.at("inflow", "change"))
+
     settings = sub_table(data, "set", where)
-    if INFLOW_BAND_VARIABLE in settings and "band" in inflow:
-        raise DataFileError(
-            f"{where.at('set', INFLOW_BAND_VARIABLE)} '{INFLOW_BAND_VARIABLE}' repeats [inflow] "
-            "band; keep only one of them"
-        )
+    for variable, key in ((INFLOW_BAND_VARIABLE, "band"), (INFLOW_CHANGE_VARIABLE, "change")):
+        if variable in settings and key in inflow:
+            raise DataFileError(
+                f"{where.at('set', variable)} '{variable}' repeats [inflow] {key}; keep only "
+                "one of them"
+            )
     for key, value in settings.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise DataFileError(f"{where.at('set', key)} '{key}' = {value!r} is not a number; "
@@ -211,8 +220,9 @@ def load_scenario(name_or_path: str | Path, *, model: ChainModel) -> Scenario:
 
     names, doc = model.names(), doc_by_name(model)
     for key, value in overrides.items():
+        inflow_key = "change" if key == INFLOW_CHANGE_VARIABLE else "band"
         source = (where.at("set", key) if key in settings
-                  else f"{where.at('inflow', 'band')} band sets")
+                  else f"{where.at('inflow', inflow_key)} {inflow_key} sets")
         check_override(key, value, names=names, doc=doc, source=source)
 
     defaults = model.initial_values()
@@ -262,6 +272,23 @@ def band_position(band: Any, *, source: str) -> float:
             "use low, mid, high or a number from 0 to 1"
         )
     return float(band)
+
+
+def inflow_change(change: Any, *, source: str) -> float:
+    """Return ``[inflow] change`` (a fraction: -0.12 = 12% less future inflow) as a float.
+
+    Raises
+    ------
+    DataFileError
+        If ``change`` is not a number; the message starts with ``source``. Its range is the
+        .mdl's, checked with the other overrides.
+    """
+    if isinstance(change, bool) or not isinstance(change, int | float):
+        raise DataFileError(
+            f"{source} change = {change!r} is not a number; write the relative change of the "
+            "future inflow, e.g. change = -0.12 for 12% less"
+        )
+    return float(change)
 
 
 def resolve_overrides(
