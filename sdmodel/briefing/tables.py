@@ -225,5 +225,12 @@ def supported_figures(key: str, figure_pages: Mapping[str, int], *, lang: str) -
     if not shown:
         return ""
     word = text("page", lang)
-    pages = ", ".join(f"{text(f'figure_{n}', lang)} ({word} {figure_pages[n]})" for n in shown)
+    pages = ", ".join(f"{_figure_name(n, lang)} ({word} {figure_pages[n]})" for n in shown)
     return text("sources_support", lang).format(figures=pages)
+
+
+def _figure_name(name: str, lang: str) -> str:
+    """A figure's short name in ``lang``; figures added by optional pages (attribution per
+    scenario, break-even, tornado, discovery, monitoring) without one are named by their key."""
+    key = f"figure_{name}"
+    return text(key, lang) if key in TEXT else name.replace("_", " ")
