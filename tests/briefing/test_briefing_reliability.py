@@ -134,3 +134,14 @@ def test_the_assumption_reasons_are_in_dutch() -> None:
     assert translated >= 0.95 * len(rows)  # an edited reason shows in English until translated
     assert in_language("not published.", "en") == "not published."
     assert all(nl.strip() and "  " not in nl for nl in REASONS_NL.values())
+
+
+def test_source_pages_name_every_figure_including_optional_pages() -> None:
+    """The model's sources support every figure, also those optional pages add (attribution per
+    scenario, break-even, tornado), which have no short name of their own."""
+    from sdmodel.briefing.tables import supported_figures
+
+    pages = {"dashboard": 2, "attribution_wetten-zoals-aangenomen": 4, "breakeven": 6}
+    line = supported_figures("sources_mdl", pages, lang="nl")
+    assert "attribution wetten-zoals-aangenomen (pagina 4)" in line
+    assert "breakeven (pagina 6)" in line and "(pagina 2)" in line
