@@ -216,8 +216,20 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
     results = comparison.results[main.name]
     sha = comparison.session.model.sha256
     threshold = main.thresholds.coa_occupancy
+    sample = None
+    if opt is None or opt.band is None:
+        from sdmodel.analysis.uncertainty import run_uncertainty
+
+        sample = run_uncertainty([main], comparison.session, samples=samples, seed=seed)
+    dashboard = F.finding_dashboard(results, lang=lang)
+    if sample is not None:  # the headline rule: say so when the median is the headline
+        from sdmodel.analysis.headline import headline_table
+
+        headline = headline_table([main], {main.name: results}, sample.sample_kpis)
+        dashboard = " ".join(filter(None, [dashboard, F.finding_headline(
+            headline, main.name, samples=samples, lang=lang)]))
     makers: dict[str, tuple[str, Callable[[], Figure]]] = {
-        "dashboard": (F.finding_dashboard(results, lang=lang), lambda: FB.fig_dashboard(
+        "dashboard": (dashboard, lambda: FB.fig_dashboard(
             results, observations, lang=lang, scenario=main.name, model_sha256=sha)),
     }
     if len(comparison.scenarios) > 1:
@@ -231,12 +243,9 @@ def _figure_makers(comparison: Comparison, observations: pd.DataFrame, opt: Opti
 
     makers.update(question_makers(comparison, lang=lang, source=source))
     used_seed: int | None = None
-    if opt is not None and opt.band is not None:
+    if sample is None:
         bands, n, capacity = {text("plan_optimised", lang): opt.band}, None, None
     else:
-        from sdmodel.analysis.uncertainty import run_uncertainty
-
-        sample = run_uncertainty([main], comparison.session, samples=samples, seed=seed)
         bands, n, capacity, used_seed = ({main.name: band_of(sample.bands, main.name)}, samples,
                                          results, sample.seed)
     makers["fan_coa"] = (

@@ -42,6 +42,12 @@ STEADY = 0.03
 """A change within this fraction reads as "stays at"."""
 
 SENTENCES: dict[str, dict[str, str]] = {
+    "headline_median": {
+        "nl": "Dat is de centrale run, die op het {pct}e percentiel van {n} toekomsten ligt; "
+              "de mediane COA-bezetting in 2030 is {median} (centrale run {central})",
+        "en": "That is the central run, at the {pct}th percentile of {n} futures; the median "
+              "COA occupancy in 2030 is {median} (central run {central})",
+    },
     "coa": {
         "nl": "De COA-bezetting piekt op {peak} in {month}, {pct} {side} de reguliere capaciteit",
         "en": "COA occupancy peaks at {peak} in {month}, {pct} {side} regular capacity",
@@ -227,6 +233,20 @@ def finding_dashboard(results: pd.DataFrame, *, lang: str = "nl",
     coa = _coa_clause(results, lang=lang, since=since)
     ter_apel = _ter_apel_clause(results, lang=lang, since=since, norm=norm)
     return _sentence(f"{coa}; {ter_apel}")
+
+
+def finding_headline(headline: pd.DataFrame, scenario: str, *, samples: int,
+                     lang: str = "nl") -> str:
+    """The sentence a finding about the central run gets when the headline rule
+    (:data:`sdmodel.analysis.headline.HEADLINE_RULE`) says the median: where the central run
+    lies and the median COA occupancy of 2030; ``""`` when the central run is the headline."""
+    rows = headline[(headline["scenario"] == scenario) & (headline["kpi"] == "coa_2030")]
+    if rows.empty or rows["headline_from"].iloc[0] != "median":
+        return ""
+    row = rows.iloc[0]
+    return _sentence(_say("headline_median", lang, pct=f"{row['percentile']:.0f}", n=samples,
+                          median=format_count(row["q50"], lang),
+                          central=format_count(row["central"], lang)))
 
 
 def finding_costs(results: pd.DataFrame, *, lang: str = "nl",

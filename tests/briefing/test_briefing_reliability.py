@@ -145,3 +145,17 @@ def test_source_pages_name_every_figure_including_optional_pages() -> None:
     line = supported_figures("sources_mdl", pages, lang="nl")
     assert "attribution wetten-zoals-aangenomen (pagina 4)" in line
     assert "breakeven (pagina 6)" in line and "(pagina 2)" in line
+
+
+def test_a_finding_on_the_central_run_says_when_the_median_is_the_headline() -> None:
+    """The headline rule: outside the 40th-60th percentile the finding gives the median."""
+    import pandas as pd
+
+    from sdmodel.briefing.findings import finding_headline
+
+    table = pd.DataFrame({"scenario": ["baseline"], "kpi": ["coa_2030"], "central": [84444.0],
+                          "percentile": [31.5], "q50": [96622.0], "headline_from": ["median"]})
+    line = finding_headline(table, "baseline", samples=200, lang="nl")
+    assert "96.600" in line and "84.400" in line and "200 toekomsten" in line
+    central = table.assign(headline_from="central", percentile=50.0)
+    assert finding_headline(central, "baseline", samples=200, lang="nl") == ""
