@@ -16,7 +16,7 @@ from sdmodel.paths import DEFAULT_MDL
 
 SOURCE_MARKERS = re.compile(
     r"assumption|https?://|\.csv|Vreemdelingenwet|Policy input|Capacity lever|Scenario knob|"
-    r"definition",
+    r"[Dd]efinition|Rule slot input|\(structure: set by sdmodel\.scenarios\.rules",
 )
 
 
@@ -243,7 +243,7 @@ def sketch_names(text: str) -> dict[str, set[str]]:
 
 def test_sketch_shows_every_stock_and_flow(model):
     views = sketch_names(DEFAULT_MDL.read_text(encoding="utf-8"))
-    assert len(views) == 6
+    assert len(views) == 7  # six parts of the chain and the rule slots
     shown = set().union(*views.values())
     missing = sorted(set(model.stocks + model.flows) - shown)
     assert not missing, f"not in any sketch view: {missing}"
