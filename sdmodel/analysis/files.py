@@ -100,7 +100,7 @@ def simulation_manifest(run: Simulation, *, lang: str, command: str) -> dict[str
                   "schedule": describe([chosen])[0],
                   **_ensemble_manifest(run.uncertainty, run.headline)}
     seed = run.uncertainty.seed if run.uncertainty is not None else None
-    return _manifest(run.session, parameters, seed=seed, command=command)
+    return session_manifest(run.session, parameters, seed=seed, command=command)
 
 
 def comparison_files(comparison: Comparison, *, lang: str = "nl") -> dict[str, Writer]:
@@ -147,7 +147,7 @@ def comparison_manifest(comparison: Comparison, *, lang: str, command: str) -> d
                   "calibration_values": fitted.values, "lang": lang,
                   **_ensemble_manifest(comparison.uncertainty, comparison.headline)}
     seed = comparison.uncertainty.seed if comparison.uncertainty is not None else None
-    return _manifest(comparison.session, parameters, seed=seed, command=command)
+    return session_manifest(comparison.session, parameters, seed=seed, command=command)
 
 
 def describe(scenarios: Sequence[Scenario]) -> list[dict[str, object]]:
@@ -176,8 +176,18 @@ def describe(scenarios: Sequence[Scenario]) -> list[dict[str, object]]:
     return out
 
 
-def _manifest(session: Session, parameters: dict[str, Any], *, seed: int | None,
-              command: str) -> dict[str, Any]:
+def session_source(session: Session, scenario: str, lang: str) -> str:
+    """The source line of a figure from one scenario's runs on ``session``."""
+    from sdmodel.data.observations import data_sha256
+    from sdmodel.figures.marks import source_line
+
+    return source_line(lang=lang, model_sha256=session.model.sha256, data_sha256=data_sha256(),
+                       scenario=scenario)
+
+
+def session_manifest(session: Session, parameters: dict[str, Any], *, seed: int | None,
+                     command: str) -> dict[str, Any]:
+    """The manifest of an output made on ``session``: model, data, parameters, seed, command."""
     from sdmodel.data.observations import data_sha256
     from sdmodel.outputs.manifest import build_manifest
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sdmodel.analysis.files import describe
+from sdmodel.analysis.files import describe, session_manifest, session_source
 from sdmodel.outputs.writers import Writer, csv_writer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.analysis.attribution import Attribution
     from sdmodel.analysis.breakeven import BreakEven
     from sdmodel.analysis.ensemble_runs import Futures
-    from sdmodel.runs import Session
 
 ATTRIBUTION_COLUMNS: dict[str, str] = {
     "kpi": "a numeric column of kpis.csv (asielketen compare), unrounded",
@@ -58,7 +57,7 @@ def attribution_files(result: Attribution, *, lang: str = "nl") -> dict[str, Wri
     from sdmodel.analysis.question_figures import fig_waterfall
     from sdmodel.figures.style import figure_writer
 
-    source = _source(result.session, result.scenario.name, lang)
+    source = session_source(result.session, result.scenario.name, lang)
     legend = pd.DataFrame({"column": list(ATTRIBUTION_COLUMNS),
                            "meaning": list(ATTRIBUTION_COLUMNS.values())})
     files: dict[str, Writer] = {
@@ -92,7 +91,7 @@ def breakeven_files(result: BreakEven, *, lang: str = "nl") -> dict[str, Writer]
     from sdmodel.analysis.question_figures import fig_breakeven
     from sdmodel.figures.style import figure_writer
 
-    source = _source(result.session, result.scenario.name, lang)
+    source = session_source(result.session, result.scenario.name, lang)
     files: dict[str, Writer] = {
         "breakeven.csv": csv_writer(breakeven_table(result)),
         "breakeven_curve.csv": csv_writer(result.curve),
@@ -114,7 +113,7 @@ def attribution_manifest(result: Attribution, *, lang: str, command: str) -> dic
                   "calibration_model_matches": fitted.model_matches,
                   "samples": result.samples, "lang": lang}
     seed = None if result.futures is None else result.futures.seed
-    return _manifest(result.session, parameters, seed=seed, command=command)
+    return session_manifest(result.session, parameters, seed=seed, command=command)
 
 
 def breakeven_manifest(result: BreakEven, *, lang: str, command: str) -> dict[str, Any]:
@@ -130,22 +129,4 @@ def breakeven_manifest(result: BreakEven, *, lang: str, command: str) -> dict[st
                   "held_in_futures": [] if result.futures is None else list(result.futures.held),
                   "lang": lang}
     seed = None if result.futures is None else result.futures.seed
-    return _manifest(result.session, parameters, seed=seed, command=command)
-
-
-def _source(session: Session, scenario: str, lang: str) -> str:
-    from sdmodel.data.observations import data_sha256
-    from sdmodel.figures.marks import source_line
-
-    return source_line(lang=lang, model_sha256=session.model.sha256, data_sha256=data_sha256(),
-                       scenario=scenario)
-
-
-def _manifest(session: Session, parameters: dict[str, Any], *, seed: int | None,
-              command: str) -> dict[str, Any]:
-    from sdmodel.data.observations import data_sha256
-    from sdmodel.outputs.manifest import build_manifest
-
-    return build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
-                          data_sha256=data_sha256(), parameters=parameters, seed=seed,
-                          command=command)
+    return session_manifest(result.session, parameters, seed=seed, command=command)

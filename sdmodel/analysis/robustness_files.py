@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sdmodel.analysis.files import session_manifest, session_source
 from sdmodel.analysis.readings import parameter_label, reason
 from sdmodel.outputs.writers import Writer, csv_writer, text_writer
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sdmodel.analysis.discovery import Discovery
     from sdmodel.analysis.sensitivity import Sensitivity
     from sdmodel.analysis.uncertainty import Uncertain
-    from sdmodel.runs import Session
 
 
 def parameters_table(params: Sequence[Uncertain], *, lang: str = "nl") -> pd.DataFrame:
@@ -106,8 +106,8 @@ def sensitivity_files(result: Sensitivity, *, lang: str = "nl") -> dict[str, Wri
         "parameters.csv": csv_writer(tables["parameters"]),
         "outputs.csv": csv_writer(result.outputs, float_format="%.6g"),
     }
-    files.update(sensitivity_figures(tables, lang=lang,
-                                     source=_source(result.session, result.scenario.name, lang)))
+    source = session_source(result.session, result.scenario.name, lang)
+    files.update(sensitivity_figures(tables, lang=lang, source=source))
     return files
 
 
@@ -119,7 +119,7 @@ def sensitivity_manifest(result: Sensitivity, *, lang: str, command: str) -> dic
                   "method": result.method, "samples": result.samples, "runs": result.runs,
                   "kpis": list(result.outputs["kpi"]), "varied": len(result.parameters),
                   "calibration": result.session.calibration.note, "lang": lang}
-    return _manifest(result.session, parameters, seed=result.seed, command=command)
+    return session_manifest(result.session, parameters, seed=result.seed, command=command)
 
 
 def labelled_boxes(boxes: pd.DataFrame, kinds: dict[str, str], *, lang: str) -> pd.DataFrame:
@@ -183,7 +183,7 @@ def discovery_files(result: Discovery, *, lang: str = "nl") -> dict[str, Writer]
     boxes = labelled_boxes(tables["boxes"], kinds, lang=lang)
     reading = discovery_reading(boxes, condition=result.condition.shown(lang),
                                 failing=result.failing, total=len(result.futures), lang=lang)
-    source = _source(result.session, result.scenario.name, lang)
+    source = session_source(result.session, result.scenario.name, lang)
     return {
         "boxes.csv": csv_writer(tables["boxes"], float_format="%.6g"),
         "trajectory.csv": csv_writer(tables["trajectory"], float_format="%.6g"),
@@ -205,22 +205,4 @@ def discovery_manifest(result: Discovery, *, lang: str, command: str) -> dict[st
                   "when": result.condition.text, "samples": len(result.futures),
                   "failing": result.failing, "boxes": len(result.boxes),
                   "calibration": result.session.calibration.note, "lang": lang}
-    return _manifest(result.session, parameters, seed=result.seed, command=command)
-
-
-def _source(session: Session, scenario: str, lang: str) -> str:
-    from sdmodel.data.observations import data_sha256
-    from sdmodel.figures.marks import source_line
-
-    return source_line(lang=lang, model_sha256=session.model.sha256, data_sha256=data_sha256(),
-                       scenario=scenario)
-
-
-def _manifest(session: Session, parameters: dict[str, Any], *, seed: int | None,
-              command: str) -> dict[str, Any]:
-    from sdmodel.data.observations import data_sha256
-    from sdmodel.outputs.manifest import build_manifest
-
-    return build_manifest(model_path=session.model.path, model_sha256=session.model.sha256,
-                          data_sha256=data_sha256(), parameters=parameters, seed=seed,
-                          command=command)
+    return session_manifest(result.session, parameters, seed=result.seed, command=command)
